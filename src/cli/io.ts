@@ -1,0 +1,33 @@
+// The CLI's only window on the process. Tests pass their own Io to run commands in-process.
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: () => AsyncIterable<Buffer | string>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  cpus: number;
+}
+
+export async function processIo(): Promise<Io> {
+  const { availableParallelism } = await import('node:os');
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    stdin: () => process.stdin,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    cpus: availableParallelism(),
+  };
+}
+
+/** Colour only on a TTY, never with NO_COLOR set (https://no-color.org), always with FORCE_COLOR. */
+export function wantsColor(io: Io, tty: boolean): boolean {
+  if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') return false;
+  if (io.env['FORCE_COLOR'] !== undefined && io.env['FORCE_COLOR'] !== '0') return true;
+  return tty;
+}

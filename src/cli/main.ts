@@ -1,0 +1,148 @@
+// The commander program. Only declarations live here: every action imports its module lazily,
+// so `tokensprawl --version` loads nothing heavy.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { processIo, type Io } from './io.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
+
+/** Entry used by bin/: returns the exit code. */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  return run(argv, io ?? (await processIo()));
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`tokensprawl: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function collect(value: string, prior: string[]): string[] {
+  return [...prior, value];
+}
+
+/** Options shared by the scanning commands (SPEC "Options shared by the scanning commands"). */
+function scanOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('-o, --output <file>', 'write the report there instead of stdout')
+    .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+    .option('--no-builtin-rules', 'only the --rules directories')
+    .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the scanned root)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above it (default: low)').choices(SEVERITY_CHOICES))
+    .option('--baseline <report.json>', 'drop findings whose id appears in that earlier JSON report')
+    .option('--now <iso>', 'the instant against which expiry is judged (default: now)')
+    .option('--max-lifetime <duration>', 'longest acceptable JWT lifetime, e.g. 15m, 1h, 30d (default 1h)')
+    .option('--jwks <file>', 'verify JWT signatures offline against this JWK Set')
+    .option('--jobs <n>', 'parallel workers (default: number of CPUs)')
+    .option('--shard <k/n>', 'scan only shard k of n (1-based)')
+    .option('--progress', 'progress on stderr (default: only when stderr is a TTY)')
+    .option('--no-progress', 'no progress output')
+    .option('--fail-on-errors', 'also exit 1 when anything could not be scanned')
+    .option('--show-suppressed', 'keep suppressed findings in the report, marked as such')
+    .option('--sarif-category <category>', 'SARIF automationDetails.id (one analysis per category)');
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('tokensprawl')
+    .description('Find bearer tokens where they leak, and judge every JWT.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const scanAction = (command: 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin') =>
+    async (...args: unknown[]): Promise<void> => {
+      const cmd = args[args.length - 1] as Command;
+      const { runScanCommand } = await import('./scan-command.js');
+      setExit(await runScanCommand(command, cmd.processedArgs as unknown[], cmd.opts(), io));
+    };
+
+  scanOptions(program.command('dir').argument('[paths...]', 'files and folders', ['.']).description('scan files and folders (default "."); honours .gitignore'))
+    .action(scanAction('dir'));
+  scanOptions(
+    program
+      .command('git')
+      .argument('[repo]', 'repository', '.')
+      .description('scan the git history of a repository, every ref')
+      .option('--since <rev>', 'only commits not reachable from rev, e.g. origin/main')
+      .option('--staged', 'only what is staged (the pre-commit case)')
+      .option('--max-commits <n>', 'scan at most n commits'),
+  ).action(scanAction('git'));
+  scanOptions(program.command('ci-log').argument('<paths...>', 'log files, folders or GitHub Actions log .zip archives').description('scan CI logs'))
+    .action(scanAction('ci-log'));
+  scanOptions(
+    program
+      .command('queue')
+      .argument('<paths...>', 'dump files')
+      .description('scan message-queue exports: Kafka, RabbitMQ, SQS, NDJSON')
+      .addOption(new Option('--queue-format <format>', 'dump format').choices(['auto', 'kafka', 'rabbitmq', 'sqs', 'ndjson']).default('auto')),
+  ).action(scanAction('queue'));
+  scanOptions(program.command('stdin').description('scan standard input').option('--stdin-name <name>', 'path to report for standard input', '-'))
+    .action(scanAction('stdin'));
+
+  program
+    .command('jwt')
+    .argument('[token]', 'the token (read from stdin when omitted)')
+    .description('decode and judge one token')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--now <iso>', 'the instant against which expiry is judged')
+    .option('--max-lifetime <duration>', 'longest acceptable lifetime (default 1h)')
+    .option('--jwks <file>', 'verify the signature offline against this JWK Set')
+    .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .action(async (token: string | undefined, opts: Record<string, unknown>) => {
+      const { runJwtCommand } = await import('./jwt-command.js');
+      setExit(await runJwtCommand(token, opts, io));
+    });
+
+  const rules = program.command('rules').description('inspect the loaded rules');
+  for (const [name, description] of [
+    ['list', 'the loaded rules, one a line'],
+    ['test', "check every rule against its own examples; non-zero on failure"],
+  ] as const) {
+    rules
+      .command(name)
+      .description(description)
+      .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+      .option('--no-builtin-rules', 'only the --rules directories')
+      .option('--no-progress', 'accepted for scripts; nothing runs long')
+      .action(async (opts: Record<string, unknown>) => {
+        const { runRulesCommand } = await import('./rules-command.js');
+        setExit(await runRulesCommand(name, opts, io));
+      });
+  }
+
+  program
+    .command('merge')
+    .argument('<reports...>', 'JSON or SARIF reports of shards')
+    .description('merge JSON or SARIF reports of shards into one')
+    .addOption(new Option('--format <format>', 'output format (default: that of the inputs)').choices(['json', 'sarif']))
+    .option('-o, --output <file>', 'write the merged report there instead of stdout')
+    .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .action(async (reports: string[], opts: Record<string, unknown>) => {
+      const { runMergeCommand } = await import('./merge-command.js');
+      setExit(await runMergeCommand(reports, opts, io));
+    });
+
+  return program;
+}

@@ -1,0 +1,213 @@
+// Flags → ScanOptions, source construction, report writing and the exit code of the scanning
+// commands (dir, git, ci-log, queue, stdin).
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDuration } from '../analyze/duration.js';
+import { SEVERITY_RANK } from '../analyze/severity.js';
+import { loadConfig, findConfig, type Config } from '../config/load.js';
+import { UsageError } from '../core/errors.js';
+import type { ScanResult, Severity, Source, SourceKind } from '../core/types.js';
+import { loadRules } from '../rules/load.js';
+import type { Rule } from '../rules/types.js';
+import { scan, type ScanOptions } from '../scan.js';
+import { wantsColor, type Io } from './io.js';
+import { createProgress } from './progress.js';
+import { VERSION } from './main.js';
+
+export interface ScanFlags {
+  format: 'text' | 'json' | 'sarif';
+  output?: string;
+  rules: string[];
+  builtinRules: boolean;
+  config?: string;
+  failOn?: Severity | 'none';
+  baseline?: string;
+  now?: string;
+  maxLifetime?: string;
+  jwks?: string;
+  jobs?: string;
+  shard?: string;
+  progress?: boolean;
+  failOnErrors?: boolean;
+  showSuppressed?: boolean;
+  sarifCategory?: string;
+  // command-specific
+  since?: string;
+  staged?: boolean;
+  maxCommits?: string;
+  queueFormat?: 'auto' | 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
+  stdinName?: string;
+}
+
+export async function runScanCommand(command: SourceKind, args: unknown[], raw: Record<string, unknown>, io: Io): Promise<number> {
+  const flags = raw as unknown as ScanFlags;
+  const now = parseNow(flags.now);
+  const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
+  const jobs = parseCount('--jobs', flags.jobs) ?? io.cpus;
+
+  // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
+  const { root, targets, makeSource } = await prepareSource(command, args, flags, io, shard);
+  const config = await readConfig(flags.config, root, io.cwd);
+
+  const rules = await loadRules({
+    builtin: flags.builtinRules !== false,
+    dirs: [...config.rules, ...flags.rules.map((d) => path.resolve(io.cwd, d))],
+    disabled: config.disabledRules,
+  });
+  const maxLifetimeSeconds = parseDuration(flags.maxLifetime ?? config.maxLifetime ?? '1h');
+  const failOn = flags.failOn ?? config.failOn ?? 'low';
+  const jwks = flags.jwks ? await (await import('../analyze/jwks.js')).loadJwks(path.resolve(io.cwd, flags.jwks)) : undefined;
+  const baselineIds = flags.baseline
+    ? await (await import('../filters/baseline.js')).loadBaseline(path.resolve(io.cwd, flags.baseline))
+    : undefined;
+
+  const showProgress = flags.progress ?? io.stderrIsTTY;
+  const progress = showProgress && io.stderrIsTTY ? await createProgress(command) : undefined;
+  const pool = jobs > 1 ? await (await import('../detect/pool.js')).createDetectPool(rules, jobs) : undefined;
+  const source = makeSource(config);
+  const options: ScanOptions = {
+    command,
+    targets,
+    rules,
+    version: VERSION,
+    now,
+    maxLifetimeSeconds,
+    ...(jwks ? { jwks } : {}),
+    ...(baselineIds ? { baselineIds } : {}),
+    allow: config.allow,
+    showSuppressed: flags.showSuppressed === true,
+    ...(progress ? { onProgress: progress.update } : {}),
+    ...(pool ? { detectFragment: pool.detect } : {}),
+  };
+  let result: ScanResult;
+  try {
+    result = await scan(source, options);
+  } finally {
+    progress?.stop();
+    await pool?.close();
+  }
+
+  for (const e of result.errors) io.stderr(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
+  for (const n of result.scan.notes ?? []) io.stderr(`tokensprawl: note: ${n}\n`);
+
+  const report = await render(result, flags, rules, io, now);
+  if (flags.output) await writeFile(path.resolve(io.cwd, flags.output), report);
+  else io.stdout(report);
+
+  return exitCodeFor(result, failOn, flags.failOnErrors === true);
+}
+
+/** 1 when an unsuppressed finding is at or above failOn, or errors with --fail-on-errors. */
+export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', failOnErrors: boolean): number {
+  if (failOnErrors && result.errors.length > 0) return 1;
+  if (failOn === 'none') return 0;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule[], io: Io, now: Date): Promise<string> {
+  switch (flags.format) {
+    case 'json':
+      return (await import('../report/json.js')).renderJson(result);
+    case 'sarif': {
+      const { renderSarif } = await import('../report/sarif.js');
+      const out = renderSarif(result, {
+        rules: new Map(rules.map((r) => [r.id, r])),
+        version: VERSION,
+        informationUri: 'https://github.com/tokensprawl/tokensprawl',
+        ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
+      });
+      for (const w of out.warnings) io.stderr(`tokensprawl: ${w}\n`);
+      return out.text;
+    }
+    case 'text':
+      return (await import('../report/text.js')).renderText(result, { color: !flags.output && wantsColor(io, io.stdoutIsTTY), now });
+  }
+}
+
+interface PreparedSource {
+  root: string;
+  targets: string[];
+  makeSource: (config: Config) => Source;
+}
+
+async function prepareSource(
+  command: SourceKind,
+  args: unknown[],
+  flags: ScanFlags,
+  io: Io,
+  shard: { index: number; count: number } | undefined,
+): Promise<PreparedSource> {
+  const inShard = shard ? (await import('../core/shard.js')).inShard : undefined;
+  const select = shard && inShard ? (key: string) => inShard(key, shard) : undefined;
+  switch (command) {
+    case 'dir': {
+      const paths = (args[0] as string[] | undefined) ?? ['.'];
+      const { checkDirTargets, dirSource } = await import('../sources/fs.js');
+      const abs = paths.map((p) => path.resolve(io.cwd, p));
+      await checkDirTargets(abs);
+      const { stat } = await import('node:fs/promises');
+      const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
+      const root = single ?? io.cwd;
+      return {
+        root,
+        targets: paths,
+        makeSource: (config) => dirSource(abs, { root, ignore: config.ignore, ...(select ? { select } : {}) }),
+      };
+    }
+    case 'git': {
+      const repo = path.resolve(io.cwd, (args[0] as string | undefined) ?? '.');
+      const { openRepository, gitSource } = await import('../sources/git.js');
+      const opened = await openRepository(repo);
+      const maxCommits = parseCount('--max-commits', flags.maxCommits);
+      return {
+        root: opened.root,
+        targets: [(args[0] as string | undefined) ?? '.'],
+        makeSource: () =>
+          gitSource(opened.root, {
+            ...(flags.since ? { since: flags.since } : {}),
+            ...(flags.staged ? { staged: true } : {}),
+            ...(maxCommits !== undefined ? { maxCommits } : {}),
+            ...(shard ? { shard } : {}),
+          }),
+      };
+    }
+    case 'ci-log': {
+      const paths = args[0] as string[];
+      const { checkCiLogTargets, ciLogSource } = await import('../sources/ci-log.js');
+      await checkCiLogTargets(paths, io.cwd);
+      return { root: io.cwd, targets: paths, makeSource: () => ciLogSource(paths, { cwd: io.cwd }) };
+    }
+    case 'queue': {
+      const paths = args[0] as string[];
+      const { checkQueueTargets, queueSource } = await import('../sources/queue.js');
+      await checkQueueTargets(paths, io.cwd);
+      return { root: io.cwd, targets: paths, makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto' }) };
+    }
+    case 'stdin': {
+      const { stdinSource } = await import('../sources/stdin.js');
+      const name = flags.stdinName ?? '-';
+      return { root: io.cwd, targets: [name], makeSource: () => stdinSource(io.stdin(), name) };
+    }
+  }
+}
+
+async function readConfig(explicit: string | undefined, root: string, cwd: string): Promise<Config> {
+  const file = explicit ? path.resolve(cwd, explicit) : await findConfig(root);
+  if (!file) return { ignore: [], allow: [], disabledRules: [], rules: [] };
+  return loadConfig(file);
+}
+
+function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
+  return new Date(t);
+}
+
+function parseCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${value}" is not a positive whole number`);
+  return n;
+}

@@ -1,0 +1,188 @@
+// Shared vocabulary of the pipeline:
+//   Source ──Fragment──▶ detect ──Match──▶ group ──Finding──▶ analyze ──▶ filters ──▶ ScanResult ──▶ reporter
+// Lines and columns are 1-based everywhere they leave a module; offsets are 0-based.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export type SourceKind = 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin';
+export type DecodeLayer = 'base64' | 'json' | 'url' | 'gzip';
+
+/** Where a fragment came from; a discriminated union on `kind`. `path` is "/"-separated, relative. */
+export type Provenance =
+  | { kind: 'dir'; path: string }
+  | { kind: 'stdin'; path: string }
+  | { kind: 'git'; path: string; commit: string; author: string; date: string }
+  | { kind: 'ci-log'; path: string; job?: string; step?: string }
+  | {
+      kind: 'queue';
+      path: string;
+      queue?: string;
+      partition?: number;
+      offset?: number;
+      messageId?: string;
+      /** JSON pointer of the field inside the decoded message */
+      field?: string;
+    };
+
+/**
+ * A piece of text to scan, with enough to map an offset in `text` back to the original.
+ * Sources produce fragments; detection never sees files.
+ */
+export interface Fragment {
+  text: string;
+  provenance: Provenance;
+  /** 1-based line (counted by "\n" only) of text[0] in the original */
+  line: number;
+  /** 1-based column of text[0] in its original line */
+  column: number;
+  /**
+   * A decoded value: every match inside it is reported at (line, column), where the encoded
+   * value starts in the original, and endLine/endColumn at `pinnedEnd` when given.
+   */
+  pinned?: { endLine: number; endColumn: number };
+  /** layers peeled to produce `text`, outermost first */
+  decodedFrom?: DecodeLayer[];
+  /**
+   * For text rewritten line by line (ANSI or timestamp stripping): key = line index inside
+   * `text` (0-based), value[i] = 0-based column in the original line of character i of the
+   * rewritten line (one extra entry for the end position).
+   */
+  columnMaps?: Map<number, Int32Array>;
+  /** chunked input: only matches starting before this offset belong to this fragment */
+  acceptBefore?: number;
+  /**
+   * Literal secrets known from context (a CI log's `::add-mask::` values): the detector reports
+   * every occurrence in `text` as rule `ci-masked-value`.
+   */
+  knownSecrets?: string[];
+}
+
+/** A rule match inside one fragment, before grouping (offsets into fragment.text). */
+export interface Match {
+  ruleId: string;
+  /** the secret itself: it lives only in memory, never in a report */
+  secret: string;
+  secretStart: number;
+  secretEnd: number;
+  /** start of the whole match (used for inline-allow lookups on the same line) */
+  matchStart: number;
+  /**
+   * Set when the secret was found inside an encoded value of the fragment (a base64 Kubernetes
+   * Secret value): secretStart/secretEnd then index the decoded text, and the finding is
+   * located at the encoded value, valueStart..valueEnd in fragment.text.
+   */
+  decoded?: { layers: DecodeLayer[]; valueStart: number; valueEnd: number };
+}
+
+/** A position in an original file; 1-based. endColumn is the column after the last character. */
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Location = Span & { source: SourceKind; path: string } & Partial<{
+    commit: string;
+    author: string;
+    date: string;
+    job: string;
+    step: string;
+    queue: string;
+    partition: number;
+    offset: number;
+    messageId: string;
+    field: string;
+  }>;
+
+export interface SecretRef {
+  redacted: string;
+  sha256: string;
+  length: number;
+}
+
+export type JwtForm = 'jws' | 'jwe' | 'unsecured';
+export type Binding = 'none' | 'dpop' | 'mtls' | 'jwk' | 'jwe' | 'jku' | 'kid' | 'unknown';
+export type SignatureState = 'unverified' | 'valid' | 'invalid';
+
+export interface JwtProblem {
+  id: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface JwtAnalysis {
+  form: JwtForm;
+  header: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  issuedAt: string | null;
+  notBefore: string | null;
+  expiresAt: string | null;
+  lifetimeSeconds: number | null;
+  expired: boolean;
+  audience: string[];
+  binding: Binding;
+  signature: SignatureState;
+  /** short label of a recognised issuer family, e.g. "kubernetes", "github-actions" */
+  family?: string;
+  problems: JwtProblem[];
+}
+
+export interface Finding {
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  secret: SecretRef;
+  location: Location;
+  decodedFrom?: DecodeLayer[];
+  jwt?: JwtAnalysis;
+  /** history scans: the commit in which the secret left the path, when known */
+  removedIn?: string;
+  /** history scans: whether the secret is still in that path at HEAD, when known */
+  presentAtHead?: boolean;
+  /** set by filters when --show-suppressed keeps a suppressed finding */
+  suppressed?: { by: 'baseline' | 'inline' | 'allowlist'; reason?: string };
+}
+
+export interface ScanError {
+  target: string;
+  message: string;
+}
+
+export interface ScanStats {
+  bytes: number;
+  files: number;
+  commits: number;
+  messages: number;
+  /** files skipped because they are binary */
+  binarySkipped?: number;
+  /** findings dropped by baseline, inline allow or allow-list */
+  suppressed?: number;
+}
+
+export interface ScanResult {
+  tool: { name: 'tokensprawl'; version: string };
+  scan: {
+    startedAt: string;
+    now: string;
+    command: SourceKind;
+    targets: string[];
+    durationMs: number;
+    stats: ScanStats;
+    /** things a reader should know that are not errors (shallow clone, unused allow entries) */
+    notes?: string[];
+  };
+  findings: Finding[];
+  errors: ScanError[];
+}
+
+/** What a source yields: fragments to scan, errors to report, and counts for the stats. */
+export type SourceItem =
+  | { type: 'fragment'; fragment: Fragment }
+  | { type: 'error'; error: ScanError }
+  | { type: 'stat'; files?: number; bytes?: number; commits?: number; messages?: number; binarySkipped?: number }
+  | { type: 'note'; message: string };
+
+export type Source = AsyncIterable<SourceItem>;

@@ -1,0 +1,165 @@
+import ignore from 'ignore';
+import type { Fragment, Match } from '../core/types.js';
+import type { Rule } from '../rules/types.js';
+import { checkCrc32Base62 } from './checksum.js';
+import { shannonEntropy } from './entropy.js';
+import { encodedValues, mayHoldEncodedValues } from './encoded.js';
+import { decodesAsJwt } from './jwt-shape.js';
+
+export const MASKED_VALUE_RULE_ID = 'ci-masked-value';
+
+/** Rules prepared for one scan: the keyword prefilter is built once. */
+export interface Detector {
+  rules: readonly Rule[];
+  /** one pass over the lower-cased text finds every keyword present */
+  keywordScan: RegExp;
+  rulesByKeyword: ReadonlyMap<string, readonly Rule[]>;
+  /** rules that must run on every fragment (none by default; kept for rules without keywords) */
+  pathFilters: ReadonlyMap<string, (path: string) => boolean>;
+}
+
+export function createDetector(rules: readonly Rule[]): Detector {
+  const rulesByKeyword = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const k of rule.keywords) {
+      const list = rulesByKeyword.get(k) ?? [];
+      if (!list.includes(rule)) list.push(rule);
+      rulesByKeyword.set(k, list);
+    }
+  }
+  // Longest first so a keyword that is a prefix of another does not hide it.
+  const alternation = [...rulesByKeyword.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegex)
+    .join('|');
+  const pathFilters = new Map<string, (p: string) => boolean>();
+  for (const rule of rules) {
+    if (rule.paths && rule.paths.length > 0) {
+      const matcher = ignore().add(rule.paths);
+      pathFilters.set(rule.id, (p) => matcher.ignores(p));
+    }
+  }
+  return { rules, keywordScan: new RegExp(alternation || '(?!)', 'g'), rulesByKeyword, pathFilters };
+}
+
+/** Rules whose keywords occur in `text` (case-insensitive), in rule order. */
+export function candidateRules(text: string, detector: Detector): Rule[] {
+  const lower = text.toLowerCase();
+  const found = new Set<Rule>();
+  const scan = detector.keywordScan;
+  scan.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  const seen = new Set<string>();
+  while ((m = scan.exec(lower)) !== null) {
+    const k = m[0];
+    if (seen.has(k)) continue;
+    seen.add(k);
+    for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
+    if (seen.size === detector.rulesByKeyword.size) break;
+  }
+  return detector.rules.filter((r) => found.has(r));
+}
+
+/**
+ * Runs the rules on one fragment. Pure: offsets refer to fragment.text; overlapping matches of
+ * several rules are reduced to the most specific one.
+ */
+export function detect(fragment: Fragment, detector: Detector): Match[] {
+  const { text } = fragment;
+  const limit = fragment.acceptBefore ?? Number.POSITIVE_INFINITY;
+  const matches: Array<Match & { rank: number; order: number }> = [];
+  const rules = candidateRules(text, detector);
+  rules.forEach((rule, order) => {
+    const pathOk = detector.pathFilters.get(rule.id);
+    if (pathOk && !pathOk(fragment.provenance.path)) return;
+    for (const m of runRule(rule, text)) {
+      if (m.matchStart >= limit) continue;
+      matches.push({ ...m, rank: rank(rule), order });
+    }
+  });
+  if (fragment.knownSecrets) {
+    for (const value of fragment.knownSecrets) {
+      for (let at = text.indexOf(value); at !== -1 && at < limit; at = text.indexOf(value, at + value.length)) {
+        matches.push({ ruleId: MASKED_VALUE_RULE_ID, secret: value, secretStart: at, secretEnd: at + value.length, matchStart: at, rank: 1, order: -1 });
+      }
+    }
+  }
+  return [...mostSpecific(matches), ...detectEncoded(fragment, detector, limit)];
+}
+
+/** Secrets inside whole encoded values (base64 → maybe gzip → JSON …), one match per secret. */
+function detectEncoded(fragment: Fragment, detector: Detector, limit: number): Match[] {
+  if ((fragment.decodedFrom && fragment.decodedFrom.length > 0) || !mayHoldEncodedValues(fragment.provenance.path)) return [];
+  const out: Match[] = [];
+  for (const value of encodedValues(fragment.text, limit)) {
+    const seen = new Set<string>();
+    for (const d of value.decoded) {
+      const inner = { ...fragment, text: d.text, acceptBefore: undefined, knownSecrets: undefined, columnMaps: undefined, decodedFrom: d.layers };
+      for (const m of detect(inner, detector)) {
+        if (seen.has(m.secret)) continue;
+        seen.add(m.secret);
+        out.push({ ...m, matchStart: value.start, decoded: { layers: d.layers, valueStart: value.start, valueEnd: value.end } });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every match of one rule in `text` that passes the rule's gates. */
+export function runRule(rule: Rule, text: string): Match[] {
+  const out: Match[] = [];
+  const re = rule.regex;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const group = rule.hasSecretGroup ? m.indices?.groups?.['secret'] : m.indices?.[0];
+    if (!group) continue;
+    const [secretStart, secretEnd] = group;
+    const secret = text.slice(secretStart, secretEnd);
+    if (passesGates(rule, secret)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index });
+  }
+  return out;
+}
+
+export function passesGates(rule: Rule, secret: string): boolean {
+  if (rule.minLength !== undefined && secret.length < rule.minLength) return false;
+  for (const a of rule.allow) if (a.test(secret)) return false;
+  if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+  if (rule.checksum === 'crc32-base62' && !checkCrc32Base62(secret)) return false;
+  if (rule.jwt && !decodesAsJwt(secret)) return false;
+  return true;
+}
+
+// Provider rules beat generic ones; among generic rules the JWT rule wins (it says more).
+function rank(rule: Rule): number {
+  return rule.generic ? (rule.jwt ? 1 : 0) : 2;
+}
+
+function mostSpecific(matches: Array<Match & { rank: number; order: number }>): Match[] {
+  if (matches.length <= 1) return matches.map(strip);
+  const best = [...matches].sort(
+    (a, b) =>
+      b.rank - a.rank ||
+      b.secretEnd - b.secretStart - (a.secretEnd - a.secretStart) ||
+      a.order - b.order ||
+      a.secretStart - b.secretStart,
+  );
+  const kept: Match[] = [];
+  for (const m of best) {
+    if (kept.some((k) => k.secretStart < m.secretEnd && m.secretStart < k.secretEnd)) continue;
+    kept.push(strip(m));
+  }
+  return kept.sort((a, b) => a.secretStart - b.secretStart || a.ruleId.localeCompare(b.ruleId));
+}
+
+function strip(m: Match & { rank?: number; order?: number }): Match {
+  return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

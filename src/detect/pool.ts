@@ -1,0 +1,56 @@
+// Parallel detection on worker threads. Each worker compiles the rules once; fragments go
+// over by structured clone (strings are copied once, typed arrays too) and matches come back.
+import { Worker } from 'node:worker_threads';
+import type { Fragment, Match } from '../core/types.js';
+import type { Rule } from '../rules/types.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+
+export interface DetectPool {
+  detect: (fragment: Fragment) => Promise<Match[]>;
+  close: () => Promise<void>;
+}
+
+export async function createDetectPool(rules: readonly Rule[], size: number): Promise<DetectPool> {
+  const init: WorkerInit = { rules: rules.map((r) => ({ raw: r.raw, family: r.family, file: r.file })) };
+  const workers: Array<{ worker: Worker; load: number }> = [];
+  const waiting = new Map<number, { resolve: (m: Match[]) => void; reject: (e: unknown) => void; slot: number }>();
+  let nextId = 0;
+  let failure: unknown = null;
+  for (let i = 0; i < size; i++) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    worker.on('message', (reply: WorkerReply) => {
+      const w = waiting.get(reply.id);
+      if (!w) return;
+      waiting.delete(reply.id);
+      const slot = workers[w.slot];
+      if (slot) slot.load--;
+      if (reply.error !== undefined) w.reject(new Error(reply.error));
+      else w.resolve(reply.matches ?? []);
+    });
+    worker.on('error', (err) => {
+      failure = err;
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    });
+    workers.push({ worker, load: 0 });
+  }
+  return {
+    detect(fragment) {
+      if (failure) return Promise.reject(failure);
+      let slot = 0;
+      for (let i = 1; i < workers.length; i++) if ((workers[i]?.load ?? 0) < (workers[slot]?.load ?? 0)) slot = i;
+      const target = workers[slot];
+      if (!target) return Promise.reject(new Error('no detection worker'));
+      target.load++;
+      const id = nextId++;
+      return new Promise<Match[]>((resolve, reject) => {
+        waiting.set(id, { resolve, reject, slot });
+        const req: WorkerRequest = { id, fragment };
+        target.worker.postMessage(req);
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// A detection worker: compiles the rules it is handed, then answers fragment by fragment.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Fragment, Match } from '../core/types.js';
+import { compileRule } from '../rules/compile.js';
+import type { RawRule } from '../rules/types.js';
+import { createDetector, detect } from './detect.js';
+
+export interface WorkerInit {
+  rules: Array<{ raw: RawRule; family: string; file: string }>;
+}
+export interface WorkerRequest {
+  id: number;
+  fragment: Fragment;
+}
+export interface WorkerReply {
+  id: number;
+  matches?: Match[];
+  error?: string;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const init = workerData as WorkerInit;
+  const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file)));
+  port.on('message', (req: WorkerRequest) => {
+    try {
+      const reply: WorkerReply = { id: req.id, matches: detect(req.fragment, detector) };
+      port.postMessage(reply);
+    } catch (err) {
+      port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
+    }
+  });
+}

@@ -1,0 +1,85 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, ScanResult, Severity } from '../core/types.js';
+import { summarizeJwt } from './jwt-summary.js';
+
+export interface TextContext {
+  color: boolean;
+  now: Date;
+}
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A report for people: one block per finding, then a summary line. */
+export function renderText(result: ScanResult, ctx: TextContext): string {
+  const c = new Chalk({ level: ctx.color ? 1 : 0 });
+  const out: string[] = [];
+  for (const f of result.findings) out.push(renderFinding(f, c, ctx.now));
+  for (const e of result.errors) out.push(`${c.yellow('error')} ${e.target}: ${e.message}`);
+  for (const n of result.scan.notes ?? []) out.push(`${c.cyan('note')} ${n}`);
+  out.push(summary(result, c));
+  return `${out.join('\n')}\n`;
+}
+
+function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
+  const l = f.location;
+  const sev = paint(c, f.severity)(f.severity.toUpperCase().padEnd(8));
+  const lines = [`${sev} ${c.bold(f.ruleId)}  ${f.title}${f.suppressed ? c.dim(` (suppressed: ${f.suppressed.by})`) : ''}`];
+  lines.push(`         ${c.underline(`${l.path}:${l.line}:${l.column}`)}${where(f)}`);
+  lines.push(`         secret ${f.secret.redacted}  sha256 ${f.secret.sha256.slice(0, 16)}…${f.decodedFrom ? `  decoded from ${f.decodedFrom.join(' → ')}` : ''}`);
+  if (l.commit) {
+    const history = f.removedIn ? `, removed in ${f.removedIn.slice(0, 7)}` : f.presentAtHead ? ', still present at HEAD' : '';
+    lines.push(`         introduced in ${l.commit.slice(0, 7)} by ${l.author ?? '?'} on ${(l.date ?? '').slice(0, 10)}${history}`);
+  }
+  if (f.jwt) lines.push(`         ${c.dim(summarizeJwt(f.jwt, now))}`);
+  return lines.join('\n');
+}
+
+function where(f: Finding): string {
+  const l = f.location;
+  const parts: string[] = [];
+  if (l.job) parts.push(`job ${l.job}`);
+  if (l.step) parts.push(`step ${l.step}`);
+  if (l.queue) parts.push(`queue ${l.queue}`);
+  if (l.partition !== undefined) parts.push(`partition ${l.partition}`);
+  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
+  if (l.messageId) parts.push(`message ${l.messageId}`);
+  if (l.field) parts.push(`field ${l.field}`);
+  return parts.length > 0 ? `  (${parts.join(', ')})` : '';
+}
+
+function summary(result: ScanResult, c: ChalkInstance): string {
+  const active = result.findings.filter((f) => !f.suppressed);
+  const counts = ORDER.map((s) => [s, active.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const s = result.scan.stats;
+  const scanned: string[] = [];
+  if (s.files) scanned.push(`${s.files} file${s.files === 1 ? '' : 's'}`);
+  if (s.commits) scanned.push(`${s.commits} commit${s.commits === 1 ? '' : 's'}`);
+  if (s.messages) scanned.push(`${s.messages} message${s.messages === 1 ? '' : 's'}`);
+  scanned.push(`${(s.bytes / 1e6).toFixed(1)} MB in ${(result.scan.durationMs / 1000).toFixed(2)} s`);
+  const extra: string[] = [];
+  if (s.binarySkipped) extra.push(`${s.binarySkipped} binary skipped`);
+  if (s.suppressed) extra.push(`${s.suppressed} suppressed`);
+  const tail = `scanned ${scanned.join(', ')}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  const errs = result.errors.length;
+  if (active.length === 0) {
+    const head = errs > 0 ? c.yellow(`no findings in what could be scanned, but ${errs} target${errs === 1 ? '' : 's'} could not be scanned`) : c.green('no findings');
+    return `${head}; ${tail}`;
+  }
+  const bySev = counts.map(([sev, n]) => paint(c, sev)(`${n} ${sev}`)).join(', ');
+  return `${active.length} finding${active.length === 1 ? '' : 's'} (${bySev})${errs ? c.yellow(`, ${errs} error${errs === 1 ? '' : 's'}`) : ''}; ${tail}`;
+}
+
+function paint(c: ChalkInstance, s: Severity): (t: string) => string {
+  switch (s) {
+    case 'critical':
+      return (t) => c.bgRed.white.bold(t);
+    case 'high':
+      return (t) => c.red.bold(t);
+    case 'medium':
+      return (t) => c.yellow(t);
+    case 'low':
+      return (t) => c.blue(t);
+    case 'info':
+      return (t) => c.gray(t);
+  }
+}

@@ -1,0 +1,283 @@
+// The orchestrator: the only module that knows the whole pipeline.
+//   source → fragments → detect → group (locate, redact, fingerprint) → JWT analysis → filters → ScanResult
+import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
+import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
+import { findingId } from './core/fingerprint.js';
+import { createLocator, lineAt } from './core/position.js';
+import { redact } from './core/redact.js';
+import type {
+  Finding,
+  Fragment,
+  JwtAnalysis,
+  Location,
+  Match,
+  ScanError,
+  ScanResult,
+  ScanStats,
+  Source,
+  SourceKind,
+} from './core/types.js';
+import { createDetector, detect } from './detect/detect.js';
+import { decodesAsJwt } from './detect/jwt-shape.js';
+import type { AllowEntry } from './filters/allowlist.js';
+import { applyAllowlist } from './filters/allowlist.js';
+import { applyBaseline } from './filters/baseline.js';
+import { isInlineAllowed } from './filters/inline-allow.js';
+import type { Rule } from './rules/types.js';
+
+export interface ScanProgress {
+  files: number;
+  bytes: number;
+  commits: number;
+  messages: number;
+  findings: number;
+}
+
+export interface ScanOptions {
+  command: SourceKind;
+  targets: string[];
+  rules: readonly Rule[];
+  version: string;
+  now: Date;
+  maxLifetimeSeconds: number;
+  jwks?: JwtOptions['jwks'];
+  baselineIds?: ReadonlySet<string>;
+  allow?: AllowEntry[];
+  /** keep suppressed findings in the report, marked `suppressed` */
+  showSuppressed?: boolean;
+  onProgress?: (p: ScanProgress) => void;
+  /** detection hook (worker pool); defaults to detecting on this thread */
+  detectFragment?: (fragment: Fragment) => Promise<Match[]> | Match[];
+  /** fragments in flight at once with an asynchronous detectFragment (default 8) */
+  maxInflight?: number;
+}
+
+interface Pending {
+  finding: Finding;
+  /** kept only until the JWT analysis ran; never leaves this module */
+  secret: string;
+}
+
+export async function scan(source: Source, opts: ScanOptions): Promise<ScanResult> {
+  const startedAt = new Date();
+  const rulesById = new Map(opts.rules.map((r) => [r.id, r]));
+  const detector = createDetector(opts.rules);
+  const detectFragment = opts.detectFragment ?? ((f: Fragment) => detect(f, detector));
+  const stats: ScanStats = { bytes: 0, files: 0, commits: 0, messages: 0, binarySkipped: 0, suppressed: 0 };
+  const errors: ScanError[] = [];
+  const notes: string[] = [];
+  const pending = new Map<string, Pending>();
+  const inlineSuppressed: Finding[] = [];
+  const byId = opts.command === 'git';
+  let lastProgress = 0;
+  type InFlight = { fragment: Fragment; matches: Promise<{ ok: Match[] } | { err: unknown }> };
+  const inflight: InFlight[] = [];
+  const maxInflight = opts.maxInflight ?? 8;
+  const settle = async (next: InFlight | undefined): Promise<void> => {
+    if (!next) return;
+    const outcome = await next.matches;
+    if ('err' in outcome) throw outcome.err;
+    const matches = outcome.ok;
+    if (matches.length > 0) group(next.fragment, matches, rulesById, byId, pending, inlineSuppressed);
+  };
+
+  for await (const item of source) {
+    switch (item.type) {
+      case 'stat':
+        stats.files += item.files ?? 0;
+        stats.bytes += item.bytes ?? 0;
+        stats.commits += item.commits ?? 0;
+        stats.messages += item.messages ?? 0;
+        stats.binarySkipped = (stats.binarySkipped ?? 0) + (item.binarySkipped ?? 0);
+        break;
+      case 'error':
+        errors.push(item.error);
+        break;
+      case 'note':
+        notes.push(item.message);
+        break;
+      case 'fragment': {
+        // Several fragments in flight keep every worker busy; results are taken in order.
+        const matches = Promise.resolve()
+          .then(() => detectFragment(item.fragment))
+          .then((ok) => ({ ok }), (err: unknown) => ({ err }));
+        inflight.push({ fragment: item.fragment, matches });
+        if (inflight.length >= maxInflight) await settle(inflight.shift());
+        break;
+      }
+      default: {
+        const never: never = item;
+        throw new Error(`unknown source item ${JSON.stringify(never)}`);
+      }
+    }
+    if (opts.onProgress) {
+      const t = Date.now();
+      if (t - lastProgress > 100) {
+        lastProgress = t;
+        opts.onProgress({ ...stats, findings: pending.size });
+      }
+    }
+  }
+
+  while (inflight.length > 0) await settle(inflight.shift());
+
+  const analysed = await analyse([...pending.values()], rulesById, opts);
+  let findings = analysed;
+  const suppressed: Finding[] = [...inlineSuppressed];
+  if (opts.baselineIds) {
+    const out = applyBaseline(findings, opts.baselineIds);
+    findings = out.kept;
+    suppressed.push(...out.suppressed.map((f) => mark(f, 'baseline')));
+  }
+  if (opts.allow && opts.allow.length > 0) {
+    const out = applyAllowlist(findings, opts.allow, opts.now);
+    findings = out.kept;
+    suppressed.push(...out.suppressed.map((f) => mark(f, 'allowlist')));
+    for (const u of out.unused) notes.push(`allow entry ${u.sha256.slice(0, 12)}… (${u.reason}) matched nothing`);
+  }
+  stats.suppressed = suppressed.length;
+  if (opts.showSuppressed) findings = findings.concat(suppressed);
+  findings.sort(compareFindings);
+
+  return {
+    tool: { name: 'tokensprawl', version: opts.version },
+    scan: {
+      startedAt: startedAt.toISOString(),
+      now: opts.now.toISOString(),
+      command: opts.command,
+      targets: opts.targets,
+      durationMs: Date.now() - startedAt.getTime(),
+      stats,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+    findings,
+    errors,
+  };
+}
+
+function group(
+  fragment: Fragment,
+  matches: Match[],
+  rulesById: ReadonlyMap<string, Rule>,
+  byId: boolean,
+  pending: Map<string, Pending>,
+  inlineSuppressed: Finding[],
+): void {
+  const locate = createLocator(fragment);
+  for (const m of matches) {
+    const rule = rulesById.get(m.ruleId);
+    if (!rule) continue;
+    // A secret inside a decoded value is located where the encoded value is.
+    const start = fragment.pinned ? { line: fragment.line, column: fragment.column } : locate(m.decoded?.valueStart ?? m.secretStart);
+    const end = fragment.pinned
+      ? { line: fragment.pinned.endLine, column: fragment.pinned.endColumn }
+      : locate(m.decoded?.valueEnd ?? m.secretEnd);
+    const layers = [...(fragment.decodedFrom ?? []), ...(m.decoded?.layers ?? [])];
+    const secret = redact(m.secret, rule.prefix);
+    const location: Location = {
+      ...provenanceFields(fragment),
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: Math.max(end.column, 1),
+    };
+    const finding: Finding = {
+      id: findingId(rule.id, secret.sha256, location.path),
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      secret,
+      location,
+      ...(layers.length > 0 ? { decodedFrom: layers } : {}),
+    };
+    if (!fragment.pinned && isInlineAllowed(lineAt(fragment.text, m.matchStart))) {
+      inlineSuppressed.push(mark(finding, 'inline'));
+      continue;
+    }
+    const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
+    const prior = pending.get(key);
+    if (!prior || (byId && isEarlier(location, prior.finding.location))) pending.set(key, { finding, secret: m.secret });
+  }
+}
+
+function provenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
+  const p = fragment.provenance;
+  switch (p.kind) {
+    case 'dir':
+    case 'stdin':
+      return { source: p.kind, path: p.path };
+    case 'git':
+      return { source: 'git', path: p.path, commit: p.commit, author: p.author, date: p.date };
+    case 'ci-log':
+      return { source: 'ci-log', path: p.path, ...(p.job !== undefined ? { job: p.job } : {}), ...(p.step !== undefined ? { step: p.step } : {}) };
+    case 'queue': {
+      const { kind: _kind, ...rest } = p;
+      return { source: 'queue', ...rest };
+    }
+    default: {
+      const never: never = p;
+      throw new Error(`unknown provenance ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Earliest commit wins (author date, then commit id for a stable choice). */
+function isEarlier(a: Location, b: Location): boolean {
+  const da = a.date ?? '';
+  const db = b.date ?? '';
+  if (da !== db) return Date.parse(da) < Date.parse(db);
+  return (a.commit ?? '') < (b.commit ?? '');
+}
+
+async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, opts: ScanOptions): Promise<Finding[]> {
+  const cache = new Map<string, JwtAnalysis | null>();
+  const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
+  const out: Finding[] = [];
+  for (const { finding, secret } of items) {
+    const rule = rulesById.get(finding.ruleId);
+    if (!rule || !(rule.jwt || decodesAsJwt(secret))) {
+      out.push(finding);
+      continue;
+    }
+    let analysis = cache.get(finding.secret.sha256);
+    if (analysis === undefined) {
+      analysis = await analyzeJwt(secret, jwtOpts);
+      cache.set(finding.secret.sha256, analysis);
+    }
+    if (!analysis) {
+      if (!rule.jwt) out.push(finding);
+      continue;
+    }
+    out.push({ ...finding, severity: jwtSeverity(analysis, rule.severity), jwt: analysis });
+  }
+  return out;
+}
+
+function mark(f: Finding, by: 'baseline' | 'inline' | 'allowlist'): Finding {
+  return { ...f, suppressed: { by } };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const la = a.location;
+  const lb = b.location;
+  return (
+    cmp(la.path, lb.path) ||
+    la.line - lb.line ||
+    la.column - lb.column ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(la.field ?? '', lb.field ?? '') ||
+    (la.offset ?? 0) - (lb.offset ?? 0) ||
+    cmp(a.id, b.id)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The highest severity among findings, or null. */
+export function worstSeverity(findings: readonly Finding[]): Finding['severity'] | null {
+  let worst: Finding['severity'] | null = null;
+  for (const f of findings) if (!f.suppressed && (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
+  return worst;
+}

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RuleError } from '../../src/core/errors.js';
+import { loadRules } from '../../src/rules/load.js';
+import { tmpTree } from '../helpers/tmp.js';
+
+const good = `family: acme
+rules:
+  - id: acme-key
+    title: Acme API key
+    description: An Acme key.
+    severity: high
+    pattern: 'acme_(?<secret>[a-z0-9]{16})'
+    keywords: [acme_]
+    examples: ['key=acme_0123456789abcdef']
+    negativeExamples: ['acme_short']
+`;
+
+let cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function dirWith(files: Record<string, string>): string {
+  const t = tmpTree(files);
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+async function loadError(files: Record<string, string>): Promise<RuleError> {
+  const err = await loadRules({ builtin: false, dirs: [dirWith(files)] }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RuleError);
+  return err as RuleError;
+}
+
+describe('loadRules', () => {
+  it('loads and compiles a valid rule file', async () => {
+    const rules = await loadRules({ builtin: false, dirs: [dirWith({ 'acme.yaml': good })] });
+    expect(rules).toHaveLength(1);
+    const r = rules[0]!;
+    expect(r.id).toBe('acme-key');
+    expect(r.family).toBe('acme');
+    expect(r.hasSecretGroup).toBe(true);
+    expect(r.regex.flags).toContain('g');
+    expect(r.regex.flags).toContain('d');
+  });
+
+  it('reports every schema error at once, naming file, field and rule', async () => {
+    const bad = good.replace('severity: high', 'severity: extreme').replace("keywords: [acme_]", 'keywords: []').replace('    title: Acme API key\n', '    colour: red\n');
+    const err = await loadError({ 'acme.yaml': bad });
+    expect(err.message).toContain('acme.yaml');
+    expect(err.message).toContain('/rules/0/severity');
+    expect(err.message).toContain('/rules/0/keywords');
+    expect(err.message).toContain('unknown field "colour"');
+    expect(err.message).toContain("must have required property 'title'");
+    expect(err.message).toContain('(rule acme-key)');
+  });
+
+  it('names the file of an invalid regex', async () => {
+    const err = await loadError({ 'broken.yaml': good.replace("'acme_(?<secret>[a-z0-9]{16})'", "'acme_([a-z'") });
+    expect(err.message).toMatch(/broken\.yaml: \/rules\/0 \(acme-key\): pattern is not a valid regular expression/);
+  });
+
+  it('reports YAML syntax errors with their line', async () => {
+    const err = await loadError({ 'syntax.yaml': 'rules:\n  - id: [unclosed\n' });
+    expect(err.message).toMatch(/syntax\.yaml \(line \d+\)/);
+  });
+
+  it('collects errors across files', async () => {
+    const err = await loadError({ 'a.yaml': 'rules: []\n', 'b.yaml': 'nope: 1\n' });
+    expect(err.message).toContain('a.yaml');
+    expect(err.message).toContain('b.yaml');
+  });
+
+  it('fails on a missing rules directory', async () => {
+    await expect(loadRules({ builtin: false, dirs: ['/nonexistent/rules'] })).rejects.toThrow(/rules directory .*does not exist/);
+  });
+
+  it('lets a user rule replace a built-in rule with the same id', async () => {
+    const builtin = await loadRules({ builtin: true, dirs: [] });
+    const some = builtin[0]!;
+    const override = good.replace('acme-key', some.id).replace('Acme API key', 'Overridden');
+    const rules = await loadRules({ builtin: true, dirs: [dirWith({ 'o.yaml': override })] });
+    expect(rules.filter((r) => r.id === some.id)).toHaveLength(1);
+    expect(rules.find((r) => r.id === some.id)?.title).toBe('Overridden');
+    expect(rules).toHaveLength(builtin.length);
+  });
+
+  it('leaves out disabled rules', async () => {
+    const rules = await loadRules({ builtin: false, dirs: [dirWith({ 'acme.yaml': good })], disabled: ['acme-key'] });
+    expect(rules).toHaveLength(0);
+  });
+
+  it('every built-in rule passes its own examples', async () => {
+    const { checkRules } = await import('../../src/rules/check.js');
+    const rules = await loadRules({ builtin: true, dirs: [] });
+    expect(rules.length).toBeGreaterThan(25);
+    expect(checkRules(rules).failures).toEqual([]);
+  });
+});
