@@ -1,0 +1,481 @@
+// The CI-log source: log files, folders of them, and GitHub Actions run-log archives, read as
+// streams and cut into bounded fragments of stripped lines (ANSI, timestamps, section markers)
+// with column maps back to the original lines.
+
+import { access, open, readdir, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
+import { TargetError, describeError } from '../core/errors.js';
+import {
+  addMaskValues,
+  compareLogPaths,
+  createLineRewriter,
+  detectLogFormat,
+  planRunLogLayout,
+  SNIFF_WANTED,
+  type LineRewriter,
+  type LogPlacement,
+} from './ci-log-formats.js';
+import { listZipEntries, openZip, openZipEntry } from './zip.js';
+
+export interface CiLogOptions {
+  /** paths are relative to it in findings */
+  cwd: string;
+  /** fragment and line bounds; the defaults suit real logs (tests shrink them) */
+  limits?: Partial<CiLogLimits>;
+}
+
+export interface CiLogLimits {
+  /** a fragment is cut after about this many characters of lines */
+  fragmentChars: number;
+  /** a line longer than this is scanned raw in windows of this size */
+  lineChars: number;
+  /** windows of a long line overlap by this much, so a token on a cut is still whole once */
+  overlapChars: number;
+}
+
+const DEFAULT_LIMITS: CiLogLimits = { fragmentChars: 2 * 1024 * 1024, lineChars: 1024 * 1024, overlapChars: 64 * 1024 };
+const READ_CHUNK = 1024 * 1024;
+const BINARY_SNIFF = 8000;
+const SNIFF_CHARS = 256 * 1024;
+const LOG_EXTENSIONS = new Set(['.log', '.txt', '']);
+
+/** `::add-mask::` values of one log, job or archive, shared by the logs that belong together. */
+export interface MaskSet {
+  values: Set<string>;
+  list: string[] | undefined;
+}
+
+function newMaskSet(): MaskSet {
+  return { values: new Set(), list: undefined };
+}
+
+export interface LogContext {
+  /** provenance path */
+  path: string;
+  job?: string;
+  step?: string;
+  masks: MaskSet;
+}
+
+/** Iterate CI logs under `paths` (files, folders, .zip run-log archives). Re-iterable. */
+export function ciLogSource(paths: string[], opts: CiLogOptions): Source {
+  const limits: CiLogLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  return { [Symbol.asyncIterator]: () => scanTargets(paths, opts.cwd, limits) };
+}
+
+/** Fail fast, before any scanning, on a named path that does not exist or cannot be read. */
+export async function checkCiLogTargets(paths: string[], cwd: string): Promise<void> {
+  for (const target of paths) {
+    const abs = path.resolve(cwd, target);
+    try {
+      await stat(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be opened (${describeError(err)})`;
+      throw new TargetError(`ci-log target ${target} ${what}`, { cause: err });
+    }
+    try {
+      await access(abs, fsConstants.R_OK);
+    } catch (err) {
+      throw new TargetError(`ci-log target ${target} cannot be read (${describeError(err)})`, { cause: err });
+    }
+  }
+}
+
+function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs).split(path.sep).join('/');
+  return rel === '' ? '.' : rel;
+}
+
+function errorItem(target: string, message: string): SourceItem {
+  return { type: 'error', error: { target, message } };
+}
+
+async function* scanTargets(paths: string[], cwd: string, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+  for (const target of paths) {
+    const abs = path.resolve(cwd, target);
+    const shown = displayPath(cwd, abs);
+    let isDir: boolean;
+    try {
+      isDir = (await stat(abs)).isDirectory();
+    } catch (err) {
+      yield errorItem(shown, describeError(err));
+      continue;
+    }
+    if (isDir) yield* scanFolder(abs, cwd, limits);
+    else if (await looksLikeZip(abs)) yield* scanZip(abs, shown, limits);
+    else yield* scanFile(abs, { path: shown, masks: newMaskSet() }, limits);
+  }
+}
+
+async function looksLikeZip(abs: string): Promise<boolean> {
+  if (abs.toLowerCase().endsWith('.zip')) return true;
+  let handle;
+  try {
+    handle = await open(abs, 'r');
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50;
+  } catch {
+    return false; // scanFile reports the read error
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Files under a folder that may be logs, "/"-separated relative to it; dot-entries and symlinked folders skipped. */
+async function listLogFiles(root: string): Promise<{ files: string[]; errors: SourceItem[] }> {
+  const files: string[] = [];
+  const errors: SourceItem[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      errors.push(errorItem(rel, describeError(err)));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        await walk(child);
+        continue;
+      }
+      const ext = path.extname(entry.name).toLowerCase();
+      if (!LOG_EXTENSIONS.has(ext) && ext !== '.zip') continue;
+      if (entry.isFile()) files.push(child);
+      else if (entry.isSymbolicLink()) {
+        // a link to a file is followed (a dangling one is reported when read); to a folder, not: no cycles
+        const target = await stat(path.join(root, child)).catch(() => undefined);
+        if (target === undefined || target.isFile()) files.push(child);
+      }
+    }
+  };
+  await walk('');
+  return { files, errors };
+}
+
+async function* scanFolder(root: string, cwd: string, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+  const { files, errors } = await listLogFiles(root);
+  for (const item of errors) {
+    if (item.type === 'error') item.error.target = displayPath(cwd, path.join(root, item.error.target));
+    yield item;
+  }
+  const logs = files.filter((f) => !f.toLowerCase().endsWith('.zip'));
+  const plan = planRunLogLayout(logs, false);
+  // an extracted run-log archive is one run: its logs share masks, as in the archive; others keep their own
+  const masksByRun = new Map<string, MaskSet>();
+  for (const file of [...files].sort(compareLogPaths)) {
+    const abs = path.join(root, ...file.split('/'));
+    const shown = displayPath(cwd, abs);
+    if (file.toLowerCase().endsWith('.zip')) {
+      yield* scanZip(abs, shown, limits);
+      continue;
+    }
+    const place: LogPlacement = plan.get(file) ?? { skip: false };
+    if (place.skip) continue;
+    let masks = newMaskSet();
+    if (place.job !== undefined) {
+      const dir = path.posix.dirname(file);
+      const run = place.step === undefined ? dir : path.posix.dirname(dir);
+      masks = masksByRun.get(run) ?? masks;
+      masksByRun.set(run, masks);
+    }
+    yield* scanFile(abs, withPlacement({ path: shown, masks }, place), limits);
+  }
+}
+
+function withPlacement(ctx: LogContext, place: LogPlacement): LogContext {
+  if (place.job !== undefined) ctx.job = place.job;
+  if (place.step !== undefined) ctx.step = place.step;
+  return ctx;
+}
+
+async function* scanFile(abs: string, ctx: LogContext, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+  let stream: Readable;
+  try {
+    // open first so an unreadable file is one error item, not a stream error mid-way
+    const handle = await open(abs, 'r');
+    stream = handle.createReadStream({ highWaterMark: READ_CHUNK });
+  } catch (err) {
+    yield errorItem(ctx.path, describeError(err));
+    return;
+  }
+  yield* scanStream(stream, ctx, limits);
+}
+
+async function* scanZip(abs: string, shown: string, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+  let zip;
+  try {
+    zip = await openZip(abs);
+  } catch (err) {
+    yield errorItem(shown, `not a readable zip archive: ${describeError(err)}`);
+    return;
+  }
+  try {
+    const { entries, error } = await listZipEntries(zip);
+    if (error !== undefined) yield errorItem(shown, `corrupt zip archive: ${describeError(error)}`);
+    const files = entries.filter((e) => !e.fileName.endsWith('/'));
+    const plan = planRunLogLayout(
+      files.map((e) => e.fileName),
+      true,
+    );
+    files.sort((a, b) => compareLogPaths(a.fileName, b.fileName));
+    const masks = newMaskSet(); // an archive is one run: a mask registered in one step applies to all
+    for (const entry of files) {
+      const place = plan.get(entry.fileName) ?? { skip: false };
+      if (place.skip) continue;
+      const target = `${shown}!${entry.fileName}`;
+      let stream: Readable;
+      try {
+        stream = await openZipEntry(zip, entry);
+      } catch (err) {
+        yield errorItem(target, describeError(err));
+        continue;
+      }
+      yield* scanStream(stream, withPlacement({ path: target, masks }, place), limits);
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+/** Read one log as a stream: binary check, then fragments, then its stat (or an error). */
+async function* scanStream(stream: Readable, ctx: LogContext, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+  const reader = new LogReader(ctx, limits);
+  let bytes = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (first) {
+        first = false;
+        if (chunk.subarray(0, BINARY_SNIFF).includes(0)) {
+          yield { type: 'stat', binarySkipped: 1 };
+          return;
+        }
+      }
+      bytes += chunk.length;
+      for (const fragment of reader.push(chunk)) yield { type: 'fragment', fragment };
+    }
+  } catch (err) {
+    for (const fragment of reader.end()) yield { type: 'fragment', fragment };
+    yield errorItem(ctx.path, describeError(err));
+    return;
+  } finally {
+    stream.destroy();
+  }
+  for (const fragment of reader.end()) yield { type: 'fragment', fragment };
+  yield { type: 'stat', files: 1, bytes };
+}
+
+/**
+ * Turns the bytes of one log into fragments: splits on "\n" only, strips each line with the
+ * format's rewriter, and cuts fragments at a size bound or where the job/step changes.
+ */
+export class LogReader {
+  private readonly decoder = new StringDecoder('utf8');
+  /** the incomplete last line */
+  private pending = '';
+  /** original column of pending[0]: non-zero inside a line longer than lineChars */
+  private pendingColumn = 0;
+  private lineNo = 1;
+  /** lines held back until the format is known */
+  private sniffed: { text: string; line: number }[] | undefined = [];
+  private sniffedChars = 0;
+  private rewrite: LineRewriter | undefined;
+  private job: string | undefined;
+  private step: string | undefined;
+  // the fragment being built
+  private lines: string[] = [];
+  /** column maps of the fragment's lines, packed: one allocation per fragment, not per line */
+  private mapBuffer = new Int32Array(4096);
+  private mapUsed = 0;
+  /** (line index, start, length) per mapped line */
+  private mapIndex: number[] = [];
+  private chars = 0;
+  private fragLine = 1;
+  private fragColumn = 1;
+  private fragJob: string | undefined;
+  private fragStep: string | undefined;
+  private out: Fragment[] = [];
+
+  constructor(
+    private readonly ctx: LogContext,
+    private readonly limits: CiLogLimits,
+  ) {
+    this.job = ctx.job;
+    this.step = ctx.step;
+  }
+
+  push(chunk: Buffer): Fragment[] {
+    this.feed(this.decoder.write(chunk));
+    return this.take();
+  }
+
+  end(): Fragment[] {
+    this.feed(this.decoder.end());
+    if (this.pending !== '') this.takeLine(this.pending);
+    this.pending = '';
+    this.decide();
+    this.flush();
+    return this.take();
+  }
+
+  private take(): Fragment[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private feed(text: string): void {
+    if (text === '') return;
+    const s = this.pending === '' ? text : this.pending + text;
+    const long = this.limits.lineChars + this.limits.overlapChars;
+    let start = 0;
+    for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', start)) {
+      const line = s.slice(start, nl);
+      this.takeLine(line.length >= long ? this.cutLongLine(line) : line);
+      start = nl + 1;
+    }
+    this.pending = s.slice(start);
+    if (this.pending.length >= long) this.pending = this.cutLongLine(this.pending);
+  }
+
+  /** A line too long to hold: scan it raw in overlapping windows; returns the rest of it. */
+  private cutLongLine(text: string): string {
+    const { lineChars, overlapChars } = this.limits;
+    let rest = text;
+    while (rest.length >= lineChars + overlapChars) {
+      this.decide();
+      this.flush();
+      const window = rest.slice(0, lineChars + overlapChars);
+      this.out.push(this.fragment(window, this.lineNo, this.pendingColumn + 1, { acceptBefore: lineChars }, this.job, this.step));
+      rest = rest.slice(lineChars);
+      this.pendingColumn += lineChars;
+    }
+    return rest;
+  }
+
+  private takeLine(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const lineNo = this.lineNo++;
+    if (this.pendingColumn > 0) {
+      // the tail of a long line: raw, and first in its fragment so `column` applies to it
+      const column = this.pendingColumn + 1;
+      this.pendingColumn = 0;
+      this.flush();
+      this.add(line, undefined, lineNo, column);
+      return;
+    }
+    if (this.sniffed !== undefined) {
+      this.sniffed.push({ text: line, line: lineNo });
+      this.sniffedChars += line.length;
+      if (this.sniffed.length >= SNIFF_WANTED || this.sniffedChars >= SNIFF_CHARS) this.decide();
+      return;
+    }
+    this.rewriteLine(line, lineNo);
+  }
+
+  private decide(): void {
+    if (this.sniffed === undefined) return;
+    const held = this.sniffed;
+    this.sniffed = undefined;
+    const base: { job?: string; step?: string } = {};
+    if (this.ctx.job !== undefined) base.job = this.ctx.job;
+    if (this.ctx.step !== undefined) base.step = this.ctx.step;
+    this.rewrite = createLineRewriter(
+      detectLogFormat(held.map((h) => h.text)),
+      base,
+    );
+    for (const h of held) this.rewriteLine(h.text, h.line);
+  }
+
+  private rewriteLine(line: string, lineNo: number): void {
+    const r = (this.rewrite ?? createLineRewriter('generic', {}))(line);
+    this.job = r.job;
+    this.step = r.step;
+    if (r.text.includes('::add-mask::')) {
+      const masks = this.ctx.masks;
+      for (const value of addMaskValues(r.text)) {
+        if (!masks.values.has(value)) {
+          masks.values.add(value);
+          masks.list = undefined;
+        }
+      }
+    }
+    this.add(r.text, r.map, lineNo, 1);
+  }
+
+  private add(text: string, map: Int32Array | undefined, lineNo: number, column: number): void {
+    if (
+      this.lines.length > 0 &&
+      (this.fragJob !== this.job || this.fragStep !== this.step || this.chars + text.length > this.limits.fragmentChars)
+    ) {
+      this.flush();
+    }
+    if (this.lines.length === 0) {
+      this.fragLine = lineNo;
+      this.fragColumn = column;
+      this.fragJob = this.job;
+      this.fragStep = this.step;
+    }
+    if (map !== undefined) {
+      if (this.mapUsed + map.length > this.mapBuffer.length) {
+        const grown = new Int32Array(Math.max(this.mapBuffer.length * 2, this.mapUsed + map.length));
+        grown.set(this.mapBuffer.subarray(0, this.mapUsed));
+        this.mapBuffer = grown;
+      }
+      this.mapBuffer.set(map, this.mapUsed);
+      this.mapIndex.push(this.lines.length, this.mapUsed, map.length);
+      this.mapUsed += map.length;
+    }
+    this.lines.push(text);
+    this.chars += text.length + 1;
+  }
+
+  private flush(): void {
+    if (this.lines.length === 0) return;
+    const extra: Partial<Fragment> = {};
+    if (this.mapIndex.length > 0) {
+      const slab = this.mapBuffer.slice(0, this.mapUsed);
+      const maps = new Map<number, Int32Array>();
+      const index = this.mapIndex;
+      for (let k = 0; k < index.length; k += 3) {
+        const start = index[k + 1] ?? 0;
+        maps.set(index[k] ?? 0, slab.subarray(start, start + (index[k + 2] ?? 0)));
+      }
+      extra.columnMaps = maps;
+    }
+    this.out.push(this.fragment(this.lines.join('\n'), this.fragLine, this.fragColumn, extra, this.fragJob, this.fragStep));
+    this.lines = [];
+    this.mapIndex = [];
+    this.mapUsed = 0;
+    this.chars = 0;
+  }
+
+  private fragment(
+    text: string,
+    line: number,
+    column: number,
+    extra: Partial<Fragment>,
+    job: string | undefined,
+    step: string | undefined,
+  ): Fragment {
+    const provenance: Extract<Provenance, { kind: 'ci-log' }> = { kind: 'ci-log', path: this.ctx.path };
+    if (job !== undefined) provenance.job = job;
+    if (step !== undefined) provenance.step = step;
+    const fragment: Fragment = { text, provenance, line, column, ...extra };
+    const masks = this.ctx.masks;
+    if (masks.values.size > 0) {
+      masks.list ??= [...masks.values];
+      fragment.knownSecrets = masks.list;
+    }
+    return fragment;
+  }
+}
