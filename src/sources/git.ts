@@ -1,0 +1,346 @@
+// Git history source: the added lines of every commit reachable from any ref.
+//
+// Bulk data comes from two plumbing processes spawned directly and streamed:
+//   git rev-list --all <stash entries> [^since] [--max-count] --topo-order --reverse
+//     │  (commit hashes; shard filter and resume-after-failure applied here)
+//     ▼
+//   git diff-tree --stdin -r -p --cc -M -U0 --root --always --format=<header>
+// Plumbing ignores porcelain diff config (external diff, noprefix, color), and `--stdin`
+// streams: one commit in, its diff out. Small queries go through simple-git.
+//
+// Why `--cc` for merges: `-m`/first-parent diffs repeat everything a side branch brought, so
+// every secret of the branch would be re-emitted at the merge; `--cc` shows only hunks that
+// differ from every parent, and the parser keeps only lines added relative to all parents:
+// conflict resolutions and evil-merge content, each once.
+//
+// Order: parents before children (`--topo-order --reverse`), so when two commits add the same
+// secret with the same author date, the first one yielded is the topologically earliest.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { describeError, TargetError, UsageError } from '../core/errors.js';
+import type { Source, SourceItem } from '../core/types.js';
+import { COMMIT_FORMAT, DiffParser, type CommitInfo } from './git-diff.js';
+
+export interface GitOptions {
+  /** only commits not reachable from this revision (`--all ^<since>`) */
+  since?: string;
+  /** only what is staged (the pre-commit case): `git diff --cached`; history is not walked */
+  staged?: boolean;
+  /** the most recent n commits (`--max-count`), still yielded oldest first */
+  maxCommits?: number;
+  /** 1-based index of count; commits are split by hash */
+  shard?: { index: number; count: number };
+  /** fragment size (characters) before a long run of added lines is cut; for tests */
+  chunkChars?: number;
+  /** overlap between cut fragments (characters); for tests */
+  overlap?: number;
+}
+
+export interface Repository {
+  /** work-tree root, or the git directory of a bare repository */
+  root: string;
+  shallow: boolean;
+  /** HEAD's commit, null on an unborn branch */
+  head: string | null;
+}
+
+export const STAGED_COMMIT = '0'.repeat(40);
+
+/** Unreadable objects after which the scan gives up instead of restarting git again. */
+const MAX_RESTARTS = 100;
+const MAX_STDERR = 4096;
+
+/**
+ * Flags that make porcelain and plumbing output predictable whatever the user's config:
+ * raw UTF-8 paths (only `"`, `\` and control characters stay C-quoted), fixed prefixes.
+ */
+const GIT_CONFIG = ['-c', 'core.quotePath=false', '-c', 'diff.suppressBlankEmpty=false'];
+const DIFF_FLAGS = [
+  '-p',
+  '-U0',
+  '-M',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+];
+
+function git(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 });
+}
+
+/** Finds the repository that holds `repo` (a work tree, a folder inside one, or a bare repository). */
+export async function openRepository(repo: string): Promise<Repository> {
+  const fail = (cause?: unknown): TargetError => new TargetError(`not a git repository: ${repo}`, { cause });
+  const dir = resolve(repo);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw fail();
+  } catch (err) {
+    throw err instanceof TargetError ? err : fail(err);
+  }
+  const g = git(dir);
+  let info: string[];
+  try {
+    info = (await g.revparse(['--absolute-git-dir', '--is-bare-repository', '--is-shallow-repository'])).split('\n');
+  } catch (err) {
+    throw fail(err);
+  }
+  const [gitDir = dir, bare, shallow] = info.map((s) => s.trim());
+  const root = bare === 'true' ? gitDir : (await g.revparse(['--show-toplevel'])).trim();
+  let head: string | null = null;
+  try {
+    head = (await g.raw(['rev-parse', '-q', '--verify', 'HEAD^{commit}'])).trim() || null;
+  } catch {
+    head = null;
+  }
+  return { root: resolve(root), shallow: shallow === 'true', head };
+}
+
+/** The history (or, with `staged`, the index) of the repository at `root` as source items. */
+export function gitSource(root: string, opts: GitOptions = {}): Source {
+  return {
+    [Symbol.asyncIterator]: () => (opts.staged ? scanStaged(root, opts) : scanHistory(root, opts)),
+  };
+}
+
+/**
+ * Which of `secrets` occur in `path` as of HEAD (false for all when the path is gone).
+ * The lead knows the raw secrets in memory at grouping time; hashes alone cannot be searched.
+ */
+export async function presentAtHead(root: string, filePath: string, secrets: readonly string[]): Promise<boolean[]> {
+  let text: string;
+  try {
+    text = await git(root).raw(['cat-file', 'blob', `HEAD:${filePath}`]);
+  } catch {
+    return secrets.map(() => false);
+  }
+  return secrets.map((s) => s.length > 0 && text.includes(s));
+}
+
+async function* scanStaged(root: string, opts: GitOptions): AsyncGenerator<SourceItem> {
+  const commit: CommitInfo = { commit: STAGED_COMMIT, author: await authorIdent(root), date: new Date().toISOString() };
+  const parser = new DiffParser(commit, { ...parserSizes(opts), countCommits: false });
+  // In a repository without commits `git diff --cached` compares with the empty tree.
+  const proc = spawnGit(root, [...GIT_CONFIG, 'diff', '--cached', ...DIFF_FLAGS, '--no-relative']);
+  proc.child.stdin?.end();
+  try {
+    yield* drain(proc.child, parser);
+    const { ok, message } = await proc.done;
+    if (!ok) yield { type: 'error', error: { target: root, message: `git diff --cached: ${message}` } };
+  } finally {
+    proc.child.kill();
+  }
+}
+
+async function* scanHistory(root: string, opts: GitOptions): AsyncGenerator<SourceItem> {
+  const revs = await revisions(root, opts);
+  for (const boundary of await shallowBoundaries(root)) {
+    yield { type: 'note', message: `shallow clone: history before ${boundary} is not scanned` };
+  }
+  let resumeAfter: string | null = null;
+  for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
+    const outcome: Outcome = { failed: null, lastCommit: null, firstSent: null };
+    yield* walk(root, revs, opts, resumeAfter, outcome);
+    if (outcome.failed === null) return;
+    yield { type: 'error', error: { target: root, message: outcome.failed } };
+    // git died on a commit (an unreadable object): start again after that commit; when git
+    // died before printing anything, after the first commit it was given
+    const next = outcome.lastCommit ?? outcome.firstSent;
+    if (next === null || next === resumeAfter) return;
+    resumeAfter = next;
+  }
+  yield { type: 'error', error: { target: root, message: `too many unreadable objects; history scan stopped` } };
+}
+
+interface Outcome {
+  /** why git failed, null when it did not */
+  failed: string | null;
+  /** last commit whose header diff-tree printed */
+  lastCommit: string | null;
+  /** first commit handed to diff-tree */
+  firstSent: string | null;
+}
+
+/** One rev-list | diff-tree run; reports in `outcome` how it ended. */
+async function* walk(
+  root: string,
+  revs: string[],
+  opts: GitOptions,
+  resumeAfter: string | null,
+  outcome: Outcome,
+): AsyncGenerator<SourceItem> {
+  const list = spawnGit(root, ['rev-list', '--topo-order', '--reverse', ...maxCount(opts), ...revs]);
+  const diff = spawnGit(root, [
+    ...GIT_CONFIG,
+    'diff-tree',
+    '--stdin',
+    '-r',
+    '--root',
+    '--always',
+    '--cc',
+    ...DIFF_FLAGS,
+    '--encoding=UTF-8',
+    `--format=${COMMIT_FORMAT}`,
+  ]);
+  const parser = new DiffParser(null, parserSizes(opts));
+  let broken: unknown = null;
+  list.child.stdin?.end();
+  const select = selectCommits(opts.shard, resumeAfter, (sha) => {
+    outcome.firstSent ??= sha;
+  });
+  const piping = pipeline(list.child.stdout!, select, diff.child.stdin!).catch((err: unknown) => {
+    broken = err;
+  });
+  try {
+    yield* drain(diff.child, parser);
+    await piping;
+    const [listEnd, diffEnd] = await Promise.all([list.done, diff.done]);
+    outcome.lastCommit = parser.lastCommit;
+    // diff-tree first: when it dies, rev-list may die of the broken pipe
+    if (!diffEnd.ok) {
+      const at = parser.lastCommit ?? outcome.firstSent;
+      outcome.failed = `git diff-tree: ${diffEnd.message}${at ? ` (at commit ${at})` : ''}`;
+    } else if (!listEnd.ok) outcome.failed = `git rev-list: ${listEnd.message}`;
+    else if (broken) outcome.failed = `git: ${describeError(broken)}`;
+  } finally {
+    list.child.kill();
+    diff.child.kill();
+  }
+}
+
+/** Yields the parser's items for every stdout chunk of `child`. */
+async function* drain(child: ChildProcess, parser: DiffParser): AsyncGenerator<SourceItem> {
+  for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+    yield* parser.push(chunk);
+  }
+  yield* parser.end();
+}
+
+/** The revisions to walk: every ref, every stash entry (older ones live only in the stash reflog), minus `since`. */
+async function revisions(root: string, opts: GitOptions): Promise<string[]> {
+  const g = git(root);
+  const revs = ['--all'];
+  try {
+    const stash = await g.raw(['log', '-g', '--format=%H', 'refs/stash', '--']);
+    revs.push(...stash.split('\n').filter((h) => /^[0-9a-f]{40,64}$/.test(h)));
+  } catch {
+    // no stash
+  }
+  if (opts.since !== undefined) {
+    let resolved = '';
+    try {
+      // a leading "-" would be read as an option
+      if (!opts.since.startsWith('-')) {
+        resolved = (await g.raw(['rev-parse', '-q', '--verify', `${opts.since}^{commit}`])).trim();
+      }
+    } catch {
+      resolved = '';
+    }
+    if (!resolved) throw new UsageError(`--since: not a commit in ${root}: ${opts.since}`);
+    revs.push(`^${resolved}`);
+  }
+  return revs;
+}
+
+function maxCount(opts: GitOptions): string[] {
+  return opts.maxCommits !== undefined ? [`--max-count=${Math.max(0, Math.floor(opts.maxCommits))}`] : [];
+}
+
+function parserSizes(opts: GitOptions): { chunkChars?: number; overlap?: number } {
+  return {
+    ...(opts.chunkChars ? { chunkChars: opts.chunkChars } : {}),
+    ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
+  };
+}
+
+/** Whether commit `sha` belongs to shard `index` of `count` (1-based). */
+export function inShard(sha: string, shard: { index: number; count: number }): boolean {
+  return parseInt(sha.slice(0, 8), 16) % shard.count === shard.index - 1;
+}
+
+/** Passes on the hash lines of this shard, skipping everything up to and including `resumeAfter`. */
+function selectCommits(
+  shard: GitOptions['shard'],
+  resumeAfter: string | null,
+  onKeep: (sha: string) => void,
+): Transform {
+  let skipping = resumeAfter !== null;
+  let rest = '';
+  const keep = (line: string): boolean => {
+    if (!line) return false;
+    if (skipping) {
+      if (line === resumeAfter) skipping = false;
+      return false;
+    }
+    if (shard && !inShard(line, shard)) return false;
+    onKeep(line);
+    return true;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      const lines = (rest + chunk.toString('latin1')).split('\n');
+      rest = lines.pop() ?? '';
+      const kept = lines.filter(keep);
+      done(null, kept.length > 0 ? `${kept.join('\n')}\n` : undefined);
+    },
+    flush(done: TransformCallback) {
+      done(null, keep(rest) ? `${rest}\n` : undefined);
+    },
+  });
+}
+
+/** Boundary commits of a shallow clone: their parents are not in the repository. */
+async function shallowBoundaries(root: string): Promise<string[]> {
+  try {
+    const file = (await git(root).raw(['rev-parse', '--git-path', 'shallow'])).trim();
+    const text = await readFile(resolve(root, file), 'utf8');
+    return text.split('\n').filter((s) => s.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** "Name <email>" of whoever would author the commit; "" when git does not know. */
+async function authorIdent(root: string): Promise<string> {
+  try {
+    const ident = (await git(root).raw(['var', 'GIT_AUTHOR_IDENT'])).trim();
+    return ident.replace(/ \d+ [+-]\d{4}$/, '');
+  } catch {
+    return '';
+  }
+}
+
+interface GitProcess {
+  child: ChildProcess;
+  /** resolves on exit; `message` is git's own error line (never file content) */
+  done: Promise<{ ok: boolean; message: string }>;
+}
+
+function spawnGit(cwd: string, args: string[]): GitProcess {
+  // The child's environment is the only use of `process` here. GIT_NO_LAZY_FETCH (git 2.44+):
+  // a partial clone must not fetch missing blobs over the network; LC_ALL: English messages.
+  const child = spawn('git', args, {
+    cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < MAX_STDERR) stderr += d.toString('utf8');
+  });
+  const done = new Promise<{ ok: boolean; message: string }>((resolve) => {
+    child.once('error', (err) => resolve({ ok: false, message: describeError(err) }));
+    child.once('close', (code, signal) => {
+      const lines = stderr.split('\n');
+      const first = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? '';
+      const why = first || (signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`);
+      resolve({ ok: code === 0, message: why.trim() });
+    });
+  });
+  return { child, done };
+}
