@@ -3,6 +3,7 @@
 import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
 import { findingId } from './core/fingerprint.js';
+import { compareFindings } from './core/order.js';
 import { createLocator, lineAt } from './core/position.js';
 import { redact } from './core/redact.js';
 import type {
@@ -19,10 +20,7 @@ import type {
 } from './core/types.js';
 import { createDetector, detect } from './detect/detect.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
-import type { AllowEntry } from './filters/allowlist.js';
-import { applyAllowlist } from './filters/allowlist.js';
-import { applyBaseline } from './filters/baseline.js';
-import { isInlineAllowed } from './filters/inline-allow.js';
+import { applyFilters, isInlineAllowed, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
 
 export interface ScanProgress {
@@ -50,6 +48,11 @@ export interface ScanOptions {
   detectFragment?: (fragment: Fragment) => Promise<Match[]> | Match[];
   /** fragments in flight at once with an asynchronous detectFragment (default 8) */
   maxInflight?: number;
+  /**
+   * Source-specific facts that need the raw secret (git: is it still present at HEAD?).
+   * The secret never leaves this call; the returned findings replace the given ones.
+   */
+  annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
 }
 
 interface Pending {
@@ -122,20 +125,16 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   while (inflight.length > 0) await settle(inflight.shift());
 
   const analysed = await analyse([...pending.values()], rulesById, opts);
-  let findings = analysed;
-  const suppressed: Finding[] = [...inlineSuppressed];
-  if (opts.baselineIds) {
-    const out = applyBaseline(findings, opts.baselineIds);
-    findings = out.kept;
-    suppressed.push(...out.suppressed.map((f) => mark(f, 'baseline')));
-  }
-  if (opts.allow && opts.allow.length > 0) {
-    const out = applyAllowlist(findings, opts.allow, opts.now);
-    findings = out.kept;
-    suppressed.push(...out.suppressed.map((f) => mark(f, 'allowlist')));
-    for (const u of out.unused) notes.push(`allow entry ${u.sha256.slice(0, 12)}… (${u.reason}) matched nothing`);
-  }
+  const filtered = applyFilters(opts.annotate ? await opts.annotate(analysed) : analysed.map((p) => p.finding), {
+    now: opts.now,
+    ...(opts.baselineIds ? { baselineIds: opts.baselineIds } : {}),
+    ...(opts.allow ? { allow: opts.allow } : {}),
+  });
+  for (const u of filtered.unusedAllow) notes.push(`allow entry ${u.sha256.slice(0, 12)}… (${u.reason}) matched nothing: remove it`);
+  for (const e of filtered.expiredAllow) notes.push(`allow entry ${e.sha256.slice(0, 12)}… (${e.reason}) expired on ${e.expires ?? '?'}: it no longer suppresses`);
+  const suppressed = [...inlineSuppressed, ...filtered.suppressed];
   stats.suppressed = suppressed.length;
+  let findings = filtered.kept;
   if (opts.showSuppressed) findings = findings.concat(suppressed);
   findings.sort(compareFindings);
 
@@ -191,7 +190,7 @@ function group(
       ...(layers.length > 0 ? { decodedFrom: layers } : {}),
     };
     if (!fragment.pinned && isInlineAllowed(lineAt(fragment.text, m.matchStart))) {
-      inlineSuppressed.push(mark(finding, 'inline'));
+      inlineSuppressed.push(markInline(finding));
       continue;
     }
     const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
@@ -229,14 +228,15 @@ function isEarlier(a: Location, b: Location): boolean {
   return (a.commit ?? '') < (b.commit ?? '');
 }
 
-async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, opts: ScanOptions): Promise<Finding[]> {
+async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, opts: ScanOptions): Promise<Pending[]> {
   const cache = new Map<string, JwtAnalysis | null>();
   const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
-  const out: Finding[] = [];
-  for (const { finding, secret } of items) {
+  const out: Pending[] = [];
+  for (const item of items) {
+    const { finding, secret } = item;
     const rule = rulesById.get(finding.ruleId);
     if (!rule || !(rule.jwt || decodesAsJwt(secret))) {
-      out.push(finding);
+      out.push(item);
       continue;
     }
     let analysis = cache.get(finding.secret.sha256);
@@ -245,34 +245,16 @@ async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, o
       cache.set(finding.secret.sha256, analysis);
     }
     if (!analysis) {
-      if (!rule.jwt) out.push(finding);
+      if (!rule.jwt) out.push(item);
       continue;
     }
-    out.push({ ...finding, severity: jwtSeverity(analysis, rule.severity), jwt: analysis });
+    out.push({ finding: { ...finding, severity: jwtSeverity(analysis, rule.severity), jwt: analysis }, secret });
   }
   return out;
 }
 
-function mark(f: Finding, by: 'baseline' | 'inline' | 'allowlist'): Finding {
-  return { ...f, suppressed: { by } };
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  const la = a.location;
-  const lb = b.location;
-  return (
-    cmp(la.path, lb.path) ||
-    la.line - lb.line ||
-    la.column - lb.column ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(la.field ?? '', lb.field ?? '') ||
-    (la.offset ?? 0) - (lb.offset ?? 0) ||
-    cmp(a.id, b.id)
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function markInline(f: Finding): Finding {
+  return { ...f, suppressed: { by: 'inline', reason: 'tokensprawl:allow comment on the line' } };
 }
 
 /** The highest severity among findings, or null. */

@@ -9,6 +9,8 @@ export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+export const INFORMATION_URI = 'https://github.com/tokensprawl/tokensprawl';
+
 const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
 
 /** Entry used by bin/: returns the exit code. */

@@ -3,13 +3,26 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { mergeReports } from '../merge.js';
 import type { Io } from './io.js';
+import { INFORMATION_URI, VERSION } from './main.js';
 
 /** `tokensprawl merge <reports...>`: one report from shard reports, duplicates dropped by id. */
 export async function runMergeCommand(reports: string[], opts: Record<string, unknown>, io: Io): Promise<number> {
   const merged = await mergeReports(reports.map((r) => path.resolve(io.cwd, r)));
   const format = (opts['format'] as 'json' | 'sarif' | undefined) ?? merged.kind;
-  if (format !== merged.kind) throw new UsageError(`--format ${format}: the inputs are ${merged.kind} reports; merge keeps their format`);
-  const text = `${JSON.stringify(merged.kind === 'json' ? merged.result : merged.sarif, null, 2)}\n`;
+  let text: string;
+  const warnings = [...merged.warnings];
+  if (merged.kind === 'sarif') {
+    if (format === 'json') throw new UsageError('--format json: the inputs are SARIF reports, which cannot be turned back into JSON reports; merge JSON reports instead');
+    text = `${JSON.stringify(merged.sarif)}\n`;
+  } else if (format === 'sarif') {
+    // JSON shard reports → one SARIF log, with the rules that fired as they are loaded here.
+    const [{ loadRules }, { renderSarif }] = await Promise.all([import('../rules/load.js'), import('../report/sarif.js')]);
+    const rules = await loadRules({ builtin: true, dirs: [] });
+    const out = renderSarif(merged.result, { rules: new Map(rules.map((r) => [r.id, r])), version: VERSION, informationUri: INFORMATION_URI });
+    warnings.push(...out.warnings);
+    text = out.text;
+  } else text = `${JSON.stringify(merged.result, null, 2)}\n`;
+  for (const w of warnings) io.stderr(`tokensprawl: ${w}\n`);
   const output = opts['output'] as string | undefined;
   if (output) await writeFile(path.resolve(io.cwd, output), text);
   else io.stdout(text);

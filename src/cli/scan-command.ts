@@ -6,13 +6,13 @@ import { parseDuration } from '../analyze/duration.js';
 import { SEVERITY_RANK } from '../analyze/severity.js';
 import { loadConfig, findConfig, type Config } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
-import type { ScanResult, Severity, Source, SourceKind } from '../core/types.js';
+import type { Finding, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { loadRules } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
 import { wantsColor, type Io } from './io.js';
 import { createProgress } from './progress.js';
-import { VERSION } from './main.js';
+import { INFORMATION_URI, VERSION } from './main.js';
 
 export interface ScanFlags {
   format: 'text' | 'json' | 'sarif';
@@ -46,7 +46,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   const jobs = parseCount('--jobs', flags.jobs) ?? io.cpus;
 
   // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
-  const { root, targets, makeSource } = await prepareSource(command, args, flags, io, shard);
+  const { root, targets, makeSource, annotate } = await prepareSource(command, args, flags, io, shard);
   const config = await readConfig(flags.config, root, io.cwd);
 
   const rules = await loadRules({
@@ -78,6 +78,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
     showSuppressed: flags.showSuppressed === true,
     ...(progress ? { onProgress: progress.update } : {}),
     ...(pool ? { detectFragment: pool.detect } : {}),
+    ...(annotate ? { annotate } : {}),
   };
   let result: ScanResult;
   try {
@@ -114,7 +115,7 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
       const out = renderSarif(result, {
         rules: new Map(rules.map((r) => [r.id, r])),
         version: VERSION,
-        informationUri: 'https://github.com/tokensprawl/tokensprawl',
+        informationUri: INFORMATION_URI,
         ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
       });
       for (const w of out.warnings) io.stderr(`tokensprawl: ${w}\n`);
@@ -129,6 +130,7 @@ interface PreparedSource {
   root: string;
   targets: string[];
   makeSource: (config: Config) => Source;
+  annotate?: ScanOptions['annotate'];
 }
 
 async function prepareSource(
@@ -157,12 +159,27 @@ async function prepareSource(
     }
     case 'git': {
       const repo = path.resolve(io.cwd, (args[0] as string | undefined) ?? '.');
-      const { openRepository, gitSource } = await import('../sources/git.js');
+      const { openRepository, gitSource, presentAtHead } = await import('../sources/git.js');
       const opened = await openRepository(repo);
       const maxCommits = parseCount('--max-commits', flags.maxCommits);
       return {
         root: opened.root,
         targets: [(args[0] as string | undefined) ?? '.'],
+        // One `git cat-file` per path with findings tells whether each secret is still at HEAD.
+        ...(flags.staged || !opened.head
+          ? {}
+          : {
+              annotate: async (items) => {
+                const byPath = new Map<string, Array<{ finding: Finding; secret: string }>>();
+                for (const it of items) byPath.set(it.finding.location.path, [...(byPath.get(it.finding.location.path) ?? []), it]);
+                const out: Finding[] = [];
+                for (const [p, group] of byPath) {
+                  const present = await presentAtHead(opened.root, p, group.map((g) => g.secret));
+                  group.forEach((g, i) => out.push({ ...g.finding, presentAtHead: present[i] === true }));
+                }
+                return out;
+              },
+            }),
         makeSource: () =>
           gitSource(opened.root, {
             ...(flags.since ? { since: flags.since } : {}),

@@ -26,8 +26,15 @@ function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
   const lines = [`${sev} ${c.bold(f.ruleId)}  ${f.title}${f.suppressed ? c.dim(` (suppressed: ${f.suppressed.by})`) : ''}`];
   lines.push(`         ${c.underline(`${l.path}:${l.line}:${l.column}`)}${where(f)}`);
   lines.push(`         secret ${f.secret.redacted}  sha256 ${f.secret.sha256.slice(0, 16)}…${f.decodedFrom ? `  decoded from ${f.decodedFrom.join(' → ')}` : ''}`);
-  if (l.commit) {
-    const history = f.removedIn ? `, removed in ${f.removedIn.slice(0, 7)}` : f.presentAtHead ? ', still present at HEAD' : '';
+  if (l.commit && /^0+$/.test(l.commit)) lines.push(`         staged, not committed yet`);
+  else if (l.commit) {
+    const history = f.removedIn
+      ? `; removed in ${f.removedIn.slice(0, 7)}`
+      : f.presentAtHead === true
+        ? '; still present at HEAD'
+        : f.presentAtHead === false
+          ? '; no longer at HEAD (still in history: rotate it)'
+          : '';
     lines.push(`         introduced in ${l.commit.slice(0, 7)} by ${l.author ?? '?'} on ${(l.date ?? '').slice(0, 10)}${history}`);
   }
   if (f.jwt) lines.push(`         ${c.dim(summarizeJwt(f.jwt, now))}`);

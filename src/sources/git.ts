@@ -15,6 +15,7 @@
 //
 // Order: parents before children (`--topo-order --reverse`), so when two commits add the same
 // secret with the same author date, the first one yielded is the topologically earliest.
+import { inShard } from '../core/shard.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -258,10 +259,6 @@ function parserSizes(opts: GitOptions): { chunkChars?: number; overlap?: number 
   };
 }
 
-/** Whether commit `sha` belongs to shard `index` of `count` (1-based). */
-export function inShard(sha: string, shard: { index: number; count: number }): boolean {
-  return parseInt(sha.slice(0, 8), 16) % shard.count === shard.index - 1;
-}
 
 /** Passes on the hash lines of this shard, skipping everything up to and including `resumeAfter`. */
 function selectCommits(

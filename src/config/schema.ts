@@ -1,0 +1,63 @@
+// JSON Schema (draft-07) of `.tokensprawl.yaml`. Unknown keys are errors: a typo such as
+// `disableRules` must not silently do nothing.
+
+export const RULE_ID_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+export const SHA256_PATTERN = '^[0-9a-f]{64}$';
+/** a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone */
+export const EXPIRES_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+/** what --max-lifetime accepts: seconds, or <n><unit> groups such as 15m, 1h30m, 30d */
+export const DURATION_PATTERN = '^(\\d+|(\\d+[smhdwSMHDW])+)$';
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/tokensprawl/tokensprawl/config/schema.json',
+  title: 'tokensprawl configuration (.tokensprawl.yaml)',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    ignore: {
+      description: 'gitignore-style globs of paths not to scan, relative to the scanned root',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+    },
+    allow: {
+      description: 'secrets accepted after review, by the sha256 shown in reports',
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sha256', 'reason'],
+        properties: {
+          sha256: { type: 'string', pattern: SHA256_PATTERN },
+          reason: { type: 'string', pattern: '\\S' },
+          expires: {
+            description: 'after this date (end of that UTC day) or date-time the secret is reported again',
+            type: 'string',
+            pattern: EXPIRES_PATTERN,
+          },
+        },
+      },
+    },
+    disabledRules: {
+      description: 'rule ids not to run',
+      type: 'array',
+      items: { type: 'string', pattern: RULE_ID_PATTERN },
+    },
+    maxLifetime: {
+      description: 'longest acceptable JWT lifetime, e.g. 15m, 1h, 30d (a number is seconds)',
+      type: ['string', 'integer'],
+      pattern: DURATION_PATTERN,
+      minimum: 1,
+    },
+    failOn: {
+      description: 'lowest severity that makes the scan exit 1',
+      enum: ['info', 'low', 'medium', 'high', 'critical', 'none'],
+    },
+    rules: {
+      description: 'extra rule directories, relative to this file',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+    },
+  },
+} as const;
