@@ -4,21 +4,21 @@ import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
 import { findingId } from './core/fingerprint.js';
 import { compareFindings } from './core/order.js';
-import { createLocator, lineAt } from './core/position.js';
 import { redact } from './core/redact.js';
 import type {
   Finding,
   Fragment,
   JwtAnalysis,
+  LocatedMatch,
   Location,
-  Match,
   ScanError,
   ScanResult,
   ScanStats,
   Source,
   SourceKind,
 } from './core/types.js';
-import { createDetector, detect } from './detect/detect.js';
+import { createDetector } from './detect/detect.js';
+import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, isInlineAllowed, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
@@ -45,7 +45,7 @@ export interface ScanOptions {
   showSuppressed?: boolean;
   onProgress?: (p: ScanProgress) => void;
   /** detection hook (worker pool); defaults to detecting on this thread */
-  detectFragment?: (fragment: Fragment) => Promise<Match[]> | Match[];
+  detectFragment?: (fragment: Fragment) => Promise<LocatedMatch[]> | LocatedMatch[];
   /** fragments in flight at once with an asynchronous detectFragment (default 8) */
   maxInflight?: number;
   /**
@@ -65,7 +65,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const startedAt = new Date();
   const rulesById = new Map(opts.rules.map((r) => [r.id, r]));
   const detector = createDetector(opts.rules);
-  const detectFragment = opts.detectFragment ?? ((f: Fragment) => detect(f, detector));
+  const detectFragment = opts.detectFragment ?? ((f: Fragment) => detectLocated(f, detector));
   const stats: ScanStats = { bytes: 0, files: 0, commits: 0, messages: 0, binarySkipped: 0, suppressed: 0 };
   const errors: ScanError[] = [];
   const notes: string[] = [];
@@ -73,7 +73,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const inlineSuppressed: Finding[] = [];
   const byId = opts.command === 'git';
   let lastProgress = 0;
-  type InFlight = { fragment: Fragment; matches: Promise<{ ok: Match[] } | { err: unknown }> };
+  type InFlight = { fragment: Fragment; matches: Promise<{ ok: LocatedMatch[] } | { err: unknown }> };
   const inflight: InFlight[] = [];
   const maxInflight = opts.maxInflight ?? 8;
   const settle = async (next: InFlight | undefined): Promise<void> => {
@@ -156,30 +156,18 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
 
 function group(
   fragment: Fragment,
-  matches: Match[],
+  matches: LocatedMatch[],
   rulesById: ReadonlyMap<string, Rule>,
   byId: boolean,
   pending: Map<string, Pending>,
   inlineSuppressed: Finding[],
 ): void {
-  const locate = createLocator(fragment);
   for (const m of matches) {
     const rule = rulesById.get(m.ruleId);
     if (!rule) continue;
-    // A secret inside a decoded value is located where the encoded value is.
-    const start = fragment.pinned ? { line: fragment.line, column: fragment.column } : locate(m.decoded?.valueStart ?? m.secretStart);
-    const end = fragment.pinned
-      ? { line: fragment.pinned.endLine, column: fragment.pinned.endColumn }
-      : locate(m.decoded?.valueEnd ?? m.secretEnd);
     const layers = [...(fragment.decodedFrom ?? []), ...(m.decoded?.layers ?? [])];
     const secret = redact(m.secret, rule.prefix);
-    const location: Location = {
-      ...provenanceFields(fragment),
-      line: start.line,
-      column: start.column,
-      endLine: end.line,
-      endColumn: Math.max(end.column, 1),
-    };
+    const location: Location = { ...provenanceFields(fragment), ...m.span };
     const finding: Finding = {
       id: findingId(rule.id, secret.sha256, location.path),
       ruleId: rule.id,
@@ -189,7 +177,7 @@ function group(
       location,
       ...(layers.length > 0 ? { decodedFrom: layers } : {}),
     };
-    if (!fragment.pinned && isInlineAllowed(lineAt(fragment.text, m.matchStart))) {
+    if (m.inlineAllowed) {
       inlineSuppressed.push(markInline(finding));
       continue;
     }

@@ -30,7 +30,14 @@ export type Provenance =
  * Sources produce fragments; detection never sees files.
  */
 export interface Fragment {
+  /** the text to scan; empty when `bytes` holds it undecoded */
   text: string;
+  /**
+   * Raw UTF-8 content instead of `text`: lets a source hand a file's bytes to a detection
+   * worker (transferred, not copied) without decoding it on the main thread. Read both
+   * through fragmentText().
+   */
+  bytes?: Uint8Array;
   provenance: Provenance;
   /** 1-based line (counted by "\n" only) of text[0] in the original */
   line: number;
@@ -81,6 +88,13 @@ export interface Span {
   column: number;
   endLine: number;
   endColumn: number;
+}
+
+/** A match with its place in the original worked out, where the fragment's text still is. */
+export interface LocatedMatch extends Match {
+  span: Span;
+  /** the match's line carries a `tokensprawl:allow` comment */
+  inlineAllowed: boolean;
 }
 
 export type Location = Span & { source: SourceKind; path: string } & Partial<{

@@ -27,11 +27,12 @@ export function createDetector(rules: readonly Rule[]): Detector {
       rulesByKeyword.set(k, list);
     }
   }
-  // Longest first so a keyword that is a prefix of another does not hide it.
-  const alternation = [...rulesByKeyword.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegex)
-    .join('|');
+  const alternation = trieAlternation([...rulesByKeyword.keys()]);
+  // The prefilter reports the shortest keyword of a shared prefix (`sk_` for `sk_live_`): it
+  // must wake the rules of every keyword that extends it.
+  for (const [k, list] of rulesByKeyword) {
+    for (const [w, more] of rulesByKeyword) if (w !== k && w.startsWith(k)) for (const r of more) if (!list.includes(r)) list.push(r);
+  }
   const pathFilters = new Map<string, (p: string) => boolean>();
   for (const rule of rules) {
     if (rule.paths && rule.paths.length > 0) {
@@ -55,7 +56,7 @@ export function candidateRules(text: string, detector: Detector): Rule[] {
     if (seen.has(k)) continue;
     seen.add(k);
     for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
-    if (seen.size === detector.rulesByKeyword.size) break;
+    if (found.size === detector.rules.length) break;
   }
   return detector.rules.filter((r) => found.has(r));
 }
@@ -158,6 +159,39 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
 
 function strip(m: Match & { rank?: number; order?: number }): Match {
   return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart };
+}
+
+/**
+ * One alternation for all keywords, factored by common prefixes (`gl(?:pat-|ptt-|…)`): the
+ * regex engine then branches once per character instead of trying every keyword at every
+ * position, which makes the prefilter pass about twice as fast. A keyword that is a prefix of
+ * another (`sk_` and `sk_live_`) is found through the shorter one, which is all the prefilter needs.
+ */
+export function trieAlternation(words: readonly string[]): string {
+  interface Node {
+    end: boolean;
+    next: Map<string, Node>;
+  }
+  const root: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let n = root;
+    for (const ch of w) {
+      let child = n.next.get(ch);
+      if (!child) {
+        child = { end: false, next: new Map() };
+        n.next.set(ch, child);
+      }
+      n = child;
+    }
+    n.end = true;
+  }
+  const render = (n: Node): string => {
+    // A keyword ends here: its longer extensions add nothing to a prefilter.
+    if (n.end) return '';
+    const branches = [...n.next.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ch, child]) => escapeRegex(ch) + render(child));
+    return branches.length === 1 ? (branches[0] ?? '') : `(?:${branches.join('|')})`;
+  };
+  return words.length === 0 ? '(?!)' : render(root);
 }
 
 function escapeRegex(s: string): string {

@@ -1,19 +1,19 @@
-// Parallel detection on worker threads. Each worker compiles the rules once; fragments go
-// over by structured clone (strings are copied once, typed arrays too) and matches come back.
+// Parallel detection on worker threads. Each worker compiles the rules once; a file's raw
+// bytes are transferred (not copied) and decoded there; located matches come back.
 import { Worker } from 'node:worker_threads';
-import type { Fragment, Match } from '../core/types.js';
+import type { Fragment, LocatedMatch } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
 
 export interface DetectPool {
-  detect: (fragment: Fragment) => Promise<Match[]>;
+  detect: (fragment: Fragment) => Promise<LocatedMatch[]>;
   close: () => Promise<void>;
 }
 
 export async function createDetectPool(rules: readonly Rule[], size: number): Promise<DetectPool> {
   const init: WorkerInit = { rules: rules.map((r) => ({ raw: r.raw, family: r.family, file: r.file })) };
   const workers: Array<{ worker: Worker; load: number }> = [];
-  const waiting = new Map<number, { resolve: (m: Match[]) => void; reject: (e: unknown) => void; slot: number }>();
+  const waiting = new Map<number, { resolve: (m: LocatedMatch[]) => void; reject: (e: unknown) => void; slot: number }>();
   let nextId = 0;
   let failure: unknown = null;
   for (let i = 0; i < size; i++) {
@@ -43,10 +43,13 @@ export async function createDetectPool(rules: readonly Rule[], size: number): Pr
       if (!target) return Promise.reject(new Error('no detection worker'));
       target.load++;
       const id = nextId++;
-      return new Promise<Match[]>((resolve, reject) => {
+      return new Promise<LocatedMatch[]>((resolve, reject) => {
         waiting.set(id, { resolve, reject, slot });
         const req: WorkerRequest = { id, fragment };
-        target.worker.postMessage(req);
+        // Raw file bytes move to the worker without a copy when the buffer is theirs alone.
+        const b = fragment.bytes;
+        const own = b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+        target.worker.postMessage(req, own ? [b.buffer as ArrayBuffer] : []);
       });
     },
     async close() {

@@ -1,9 +1,10 @@
 // A detection worker: compiles the rules it is handed, then answers fragment by fragment.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Fragment, Match } from '../core/types.js';
+import type { Fragment, LocatedMatch } from '../core/types.js';
 import { compileRule } from '../rules/compile.js';
 import type { RawRule } from '../rules/types.js';
-import { createDetector, detect } from './detect.js';
+import { createDetector } from './detect.js';
+import { detectLocated } from './locate.js';
 
 export interface WorkerInit {
   rules: Array<{ raw: RawRule; family: string; file: string }>;
@@ -14,7 +15,7 @@ export interface WorkerRequest {
 }
 export interface WorkerReply {
   id: number;
-  matches?: Match[];
+  matches?: LocatedMatch[];
   error?: string;
 }
 
@@ -24,7 +25,7 @@ if (parentPort) {
   const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file)));
   port.on('message', (req: WorkerRequest) => {
     try {
-      const reply: WorkerReply = { id: req.id, matches: detect(req.fragment, detector) };
+      const reply: WorkerReply = { id: req.id, matches: detectLocated(req.fragment, detector) };
       port.postMessage(reply);
     } catch (err) {
       port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);

@@ -40,22 +40,48 @@ export function dirSource(paths: string[], opts: DirOptions): Source {
 async function* walkAll(paths: string[], opts: DirOptions): AsyncGenerator<SourceItem> {
   const root = path.resolve(opts.root);
   const configIgnore = ignore().add(opts.ignore ?? []);
-  for (const target of paths) {
-    const abs = path.resolve(target);
-    const info = await lstat(abs);
-    if (info.isFile()) {
-      yield* scanFile(abs, relativePath(root, abs), opts);
-      continue;
-    }
-    if (!info.isDirectory()) continue;
-    const chain = await ancestorIgnores(abs);
-    for await (const file of walkDir(abs, chain)) {
-      const rel = relativePath(root, file);
-      if (configIgnore.ignores(rel)) continue;
-      yield* scanFile(file, rel, opts);
+  async function* files(): AsyncGenerator<WalkedFile> {
+    for (const target of paths) {
+      const abs = path.resolve(target);
+      const info = await lstat(abs);
+      if (info.isFile()) {
+        yield { abs, rel: relativePath(root, abs), size: info.size };
+        continue;
+      }
+      if (!info.isDirectory()) continue;
+      for await (const file of walkDir(abs, await ancestorIgnores(abs))) {
+        const rel = relativePath(root, file.abs);
+        if (!configIgnore.ignores(rel) && (!opts.select || opts.select(rel))) yield { ...file, rel };
+      }
     }
   }
+  // Reading a few files ahead keeps the disk busy while detection works on the current one.
+  const ahead: Array<Promise<SourceItem[] | 'stream'>> = [];
+  const queued: WalkedFile[] = [];
+  const it = files();
+  for (;;) {
+    while (ahead.length < READ_AHEAD) {
+      const next = await it.next();
+      if (next.done) break;
+      queued.push(next.value);
+      ahead.push(readSmall(next.value));
+    }
+    const pending = ahead.shift();
+    const file = queued.shift();
+    if (!pending || !file) return;
+    const items = await pending;
+    if (items === 'stream') yield* streamFile(file);
+    else yield* items;
+  }
 }
+
+interface WalkedFile {
+  abs: string;
+  rel: string;
+  size: number;
+}
+
+const READ_AHEAD = 8;
 
 interface IgnoreLayer {
   dir: string;
@@ -63,12 +89,12 @@ interface IgnoreLayer {
 }
 
 /** Walks one directory level at a time so ignored folders are pruned, not listed. */
-async function* walkDir(dir: string, layers: IgnoreLayer[]): AsyncGenerator<string> {
+async function* walkDir(dir: string, layers: IgnoreLayer[]): AsyncGenerator<Omit<WalkedFile, 'rel'>> {
   const own = await readIgnoreFiles(dir);
   const active = own ? [...layers, { dir, rules: own }] : layers;
   let entries: fg.Entry[];
   try {
-    entries = await fg.async('*', { cwd: dir, dot: true, onlyFiles: false, deep: 1, objectMode: true, followSymbolicLinks: false, suppressErrors: true });
+    entries = await fg.async('*', { cwd: dir, dot: true, onlyFiles: false, deep: 1, stats: true, followSymbolicLinks: false, suppressErrors: true });
   } catch {
     return;
   }
@@ -80,7 +106,7 @@ async function* walkDir(dir: string, layers: IgnoreLayer[]): AsyncGenerator<stri
     if (isDir && entry.name === '.git') continue;
     if (isIgnored(active, full, isDir)) continue;
     if (isDir) yield* walkDir(full, active);
-    else if (entry.dirent.isFile()) yield full;
+    else if (entry.dirent.isFile()) yield { abs: full, size: entry.stats?.size ?? 0 };
   }
 }
 
@@ -136,14 +162,30 @@ async function ancestorIgnores(dir: string): Promise<IgnoreLayer[]> {
   return layers;
 }
 
-async function* scanFile(abs: string, rel: string, opts: DirOptions): AsyncGenerator<SourceItem> {
-  if (opts.select && !opts.select(rel)) return;
-  const provenance: Provenance = { kind: 'dir', path: rel };
+/** A file of up to one chunk: read whole, handed on as bytes (decoded where it is scanned). */
+async function readSmall(file: WalkedFile): Promise<SourceItem[] | 'stream'> {
+  if (file.size > CHUNK_CHARS) return 'stream';
+  let buf: Buffer;
+  try {
+    buf = await readFile(file.abs);
+  } catch (err) {
+    return [{ type: 'error', error: { target: file.rel, message: describeError(err) } }];
+  }
+  if (buf.length > CHUNK_CHARS) return 'stream'; // it grew since it was listed
+  if (isBinary(buf.subarray(0, SNIFF_BYTES))) return [{ type: 'stat', binarySkipped: 1 }];
+  const items: SourceItem[] = [{ type: 'stat', files: 1, bytes: buf.length }];
+  if (buf.length > 0) items.push({ type: 'fragment', fragment: { text: '', bytes: buf, provenance: { kind: 'dir', path: file.rel }, line: 1, column: 1 } });
+  return items;
+}
+
+/** A large file: sniffed, then streamed in overlapping chunks in bounded memory. */
+async function* streamFile(file: WalkedFile): AsyncGenerator<SourceItem> {
+  const provenance: Provenance = { kind: 'dir', path: file.rel };
   let handle;
   try {
-    handle = await open(abs, 'r');
+    handle = await open(file.abs, 'r');
   } catch (err) {
-    yield { type: 'error', error: { target: rel, message: describeError(err) } };
+    yield { type: 'error', error: { target: file.rel, message: describeError(err) } };
     return;
   }
   try {
@@ -155,15 +197,10 @@ async function* scanFile(abs: string, rel: string, opts: DirOptions): AsyncGener
       return;
     }
     yield { type: 'stat', files: 1, bytes: info.size };
-    if (info.size <= CHUNK_CHARS) {
-      const buf = await handle.readFile();
-      if (buf.length > 0) yield { type: 'fragment', fragment: { text: buf.toString('utf8'), provenance, line: 1, column: 1 } };
-      return;
-    }
-    const stream = createReadStream(abs, { highWaterMark: 1024 * 1024 });
+    const stream = createReadStream(file.abs, { highWaterMark: 1024 * 1024 });
     for await (const fragment of chunkStream(stream, provenance)) yield { type: 'fragment', fragment };
   } catch (err) {
-    yield { type: 'error', error: { target: rel, message: describeError(err) } };
+    yield { type: 'error', error: { target: file.rel, message: describeError(err) } };
   } finally {
     await handle.close().catch(() => undefined);
   }

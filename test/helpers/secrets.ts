@@ -1,5 +1,6 @@
 import { loadRules } from '../../src/rules/load.js';
-import { createDetector, detect } from '../../src/detect/detect.js';
+import { createDetector } from '../../src/detect/detect.js';
+import { detectLocated } from '../../src/detect/locate.js';
 import type { Source } from '../../src/core/types.js';
 
 /**
@@ -11,7 +12,7 @@ export async function rawSecrets(source: Source): Promise<string[]> {
   const found = new Set<string>();
   for await (const item of source) {
     if (item.type !== 'fragment') continue;
-    for (const m of detect(item.fragment, detector)) found.add(m.secret);
+    for (const m of detectLocated(item.fragment, detector)) found.add(m.secret);
   }
   return [...found];
 }

@@ -1,0 +1,41 @@
+// Where detection runs (main thread or worker), matches get their original positions and the
+// inline-allow verdict, so the fragment's text can be dropped right after detection.
+import { createLocator, lineAt } from '../core/position.js';
+import type { Fragment, LocatedMatch, Match } from '../core/types.js';
+import { isInlineAllowed } from '../filters/inline-allow.js';
+import { detect, type Detector } from './detect.js';
+
+const decoder = new TextDecoder('utf-8');
+
+/** The fragment's text, decoding `bytes` when the source handed those over instead. */
+export function fragmentText(fragment: Fragment): string {
+  return fragment.bytes ? decoder.decode(fragment.bytes) : fragment.text;
+}
+
+export function detectLocated(fragment: Fragment, detector: Detector): LocatedMatch[] {
+  const text = fragmentText(fragment);
+  const f = fragment.bytes ? { ...fragment, text, bytes: undefined } : fragment;
+  const matches = detect(f, detector);
+  return matches.length === 0 ? [] : locate(f, matches);
+}
+
+export function locate(fragment: Fragment, matches: readonly Match[]): LocatedMatch[] {
+  const at = createLocator(fragment);
+  const sorted = [...matches].sort((a, b) => startOf(a) - startOf(b));
+  return sorted.map((m) => {
+    const start = fragment.pinned ? { line: fragment.line, column: fragment.column } : at(startOf(m));
+    const end = fragment.pinned
+      ? { line: fragment.pinned.endLine, column: fragment.pinned.endColumn }
+      : at(m.decoded?.valueEnd ?? m.secretEnd);
+    return {
+      ...m,
+      span: { line: start.line, column: start.column, endLine: end.line, endColumn: Math.max(end.column, 1) },
+      inlineAllowed: !fragment.pinned && isInlineAllowed(lineAt(fragment.text, m.matchStart)),
+    };
+  });
+}
+
+// A secret inside a decoded value is located where the encoded value starts.
+function startOf(m: Match): number {
+  return m.decoded?.valueStart ?? m.secretStart;
+}
