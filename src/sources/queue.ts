@@ -1,0 +1,564 @@
+// The queue source: message-queue exports (kcat -J, kafka-console-consumer, RabbitMQ
+// management API "get", aws sqs receive-message, NDJSON) to fragments, one per message field.
+// JSON-lines dumps are streamed line by line; a whole JSON document is read under a size limit.
+import { createReadStream } from 'node:fs';
+import { access, constants, open, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TargetError, describeError } from '../core/errors.js';
+import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
+import { decodeLayers, looksEncoded } from './decode.js';
+import {
+  consoleMessage,
+  interpretRecord,
+  recordKindOf,
+  type MessageMeta,
+  type MessagePart,
+  type QueueMessage,
+  type RecordKind,
+} from './queue-formats.js';
+import { JsonScanError, JsonScanner, scanLeaves } from './queue-json.js';
+
+export type QueueFormat = 'auto' | 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
+
+export interface QueueOptions {
+  /** paths in provenance are relative to it */
+  cwd: string;
+  format: QueueFormat;
+  /** largest whole JSON document (RabbitMQ, SQS) or single JSON line read, in bytes */
+  maxJsonBytes?: number;
+}
+
+export const DEFAULT_MAX_JSON_BYTES = 256 * 1024 * 1024;
+/** Enough of a file to tell JSON lines from a JSON document from console text. */
+const SNIFF_BYTES = 64 * 1024;
+/** Items of a JSON document handed over at once. */
+const DOCUMENT_BATCH = 256;
+
+type FileLayout = 'jsonl' | 'document' | 'console' | 'empty';
+
+/** Throws a TargetError naming the first path that does not exist or cannot be read. */
+export async function checkQueueTargets(paths: string[], cwd: string): Promise<void> {
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    try {
+      await access(abs, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${describeError(err)})`;
+      throw new TargetError(`queue dump ${p} ${what}`, { cause: err });
+    }
+  }
+}
+
+/** Fragments of every message in the dumps; a folder is read recursively, in name order. */
+export function queueSource(paths: string[], opts: QueueOptions): Source {
+  return {
+    [Symbol.asyncIterator]: () => scanPaths(paths, opts),
+  };
+}
+
+async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<SourceItem> {
+  for (const p of paths) {
+    const abs = path.resolve(opts.cwd, p);
+    for await (const file of expand(abs)) {
+      if ('error' in file) {
+        yield { type: 'error', error: { target: relPath(opts.cwd, file.path), message: file.error } };
+        continue;
+      }
+      // files hand over batches: one async step per batch, not per fragment, keeps the loop fast
+      for await (const batch of scanFile(file.path, relPath(opts.cwd, file.path), opts)) yield* batch;
+    }
+  }
+}
+
+async function* expand(abs: string): AsyncGenerator<{ path: string } | { path: string; error: string }> {
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (err) {
+    yield { path: abs, error: describeError(err) };
+    return;
+  }
+  if (!info.isDirectory()) {
+    yield { path: abs };
+    return;
+  }
+  let entries;
+  try {
+    entries = await readdir(abs, { withFileTypes: true });
+  } catch (err) {
+    yield { path: abs, error: describeError(err) };
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.isDirectory() || e.isFile()) yield* expand(path.join(abs, e.name));
+  }
+}
+
+function relPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return (rel === '' ? path.basename(abs) : rel).split(path.sep).join('/');
+}
+
+async function* scanFile(abs: string, rel: string, opts: QueueOptions): AsyncGenerator<SourceItem[]> {
+  const maxJson = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  let size: number;
+  let layout: FileLayout;
+  try {
+    size = (await stat(abs)).size;
+    layout = sniffLayout(await readHead(abs), opts.format);
+  } catch (err) {
+    yield [{ type: 'error', error: { target: rel, message: describeError(err) } }];
+    return;
+  }
+  const counted = { bytes: 0 };
+  try {
+    if (layout === 'document') {
+      yield* scanDocument(abs, rel, size, maxJson, opts.format, counted);
+    } else if (layout !== 'empty') {
+      yield* scanLines(abs, rel, layout, maxJson, opts.format, counted);
+    }
+  } catch (err) {
+    yield [{ type: 'error', error: { target: rel, message: describeError(err) } }];
+  }
+  yield [{ type: 'stat', files: 1, bytes: Math.max(0, size - counted.bytes) }];
+}
+
+async function readHead(abs: string): Promise<string> {
+  const fh = await open(abs, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.toString('utf8', 0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * JSON lines when the first line is a whole JSON value; a JSON document when it starts one
+ * but spans lines (aws prints indented JSON); otherwise kafka-console-consumer text.
+ */
+export function sniffLayout(head: string, format: QueueFormat): FileLayout {
+  const t = head.replace(/^\uFEFF/, '');
+  const start = t.search(/\S/);
+  if (start < 0) return 'empty';
+  const c = t[start];
+  if (c === '{' || c === '[') {
+    const nl = t.indexOf('\n', start);
+    if (nl < 0) return 'jsonl'; // one line, or a first line longer than the head
+    try {
+      JSON.parse(t.slice(start, nl));
+      return 'jsonl';
+    } catch {
+      return format === 'kafka' ? 'console' : 'document';
+    }
+  }
+  return format === 'auto' || format === 'kafka' ? 'console' : 'jsonl';
+}
+
+/** A line of a dump, as bytes decoded to text; `tooLong` lines are skipped, not held. */
+interface DumpLine {
+  text: string;
+  lineNo: number;
+  bytes: number;
+  tooLong: boolean;
+}
+
+/** The lines of a file, a batch per read chunk. */
+async function* readLines(abs: string, maxLineBytes: number): AsyncGenerator<DumpLine[]> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let skipping = false;
+  let lineNo = 0;
+  for await (const chunk of createReadStream(abs, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const batch: DumpLine[] = [];
+    let pos = 0;
+    for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
+      lineNo++;
+      const bytes = pendingBytes + (nl - pos) + 1;
+      if (skipping || bytes - 1 > maxLineBytes) {
+        batch.push({ text: '', lineNo, bytes, tooLong: true });
+      } else {
+        const buf = pending.length === 0 ? chunk.subarray(pos, nl) : Buffer.concat([...pending, chunk.subarray(pos, nl)]);
+        let end = buf.length;
+        if (end > 0 && buf[end - 1] === 13) end--; // CRLF
+        batch.push({ text: buf.toString('utf8', 0, end), lineNo, bytes, tooLong: false });
+      }
+      pending = [];
+      pendingBytes = 0;
+      skipping = false;
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      pendingBytes += chunk.length - pos;
+      if (pendingBytes > maxLineBytes) {
+        skipping = true;
+        pending = [];
+      } else {
+        pending.push(chunk.subarray(pos));
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (pendingBytes > 0) {
+    lineNo++;
+    if (skipping) yield [{ text: '', lineNo, bytes: pendingBytes, tooLong: true }];
+    else yield [{ text: Buffer.concat(pending).toString('utf8').replace(/\r$/, ''), lineNo, bytes: pendingBytes, tooLong: false }];
+  }
+}
+
+async function* scanLines(
+  abs: string,
+  rel: string,
+  layout: 'jsonl' | 'console',
+  maxJson: number,
+  format: QueueFormat,
+  counted: { bytes: number },
+): AsyncGenerator<SourceItem[]> {
+  for await (const batch of readLines(abs, maxJson)) {
+    // one hand-over per line: fragments die young, which the garbage collector likes
+    for (const line of batch) {
+      const out: SourceItem[] = [];
+      lineItems(line, rel, layout, maxJson, format, counted, out);
+      if (out.length > 0) yield out;
+    }
+  }
+}
+
+function lineItems(
+  line: DumpLine,
+  rel: string,
+  layout: 'jsonl' | 'console',
+  maxJson: number,
+  format: QueueFormat,
+  counted: { bytes: number },
+  out: SourceItem[],
+): void {
+  if (line.tooLong) {
+    out.push(lineError(rel, line.lineNo, `line longer than ${maxJson} bytes (maxJsonBytes): skipped`));
+    return;
+  }
+  const text = line.lineNo === 1 ? line.text.replace(/^\uFEFF/, '') : line.text;
+  const bom = text.length !== line.text.length ? 1 : 0;
+  if (text.trim() === '') return;
+  const pos: Positioner = { at: (offset) => ({ line: line.lineNo, column: offset + 1 + bom }) };
+  if (layout === 'console') {
+    counted.bytes += line.bytes;
+    out.push({ type: 'stat', messages: 1, bytes: line.bytes });
+    for (const item of messageItems(text, consoleMessage(text), rel, pos)) out.push(item);
+    return;
+  }
+  let tree: unknown;
+  try {
+    tree = JSON.parse(text) as unknown;
+  } catch {
+    out.push(lineError(rel, line.lineNo, malformed(text, 0, text.length, pos)));
+    return;
+  }
+  let first = true;
+  for (const item of recordItems(text, tree, format, rel, pos)) {
+    if (item.type === 'stat' && first) {
+      // the whole line counts once, with its first message
+      first = false;
+      counted.bytes += line.bytes;
+      out.push({ type: 'stat', messages: 1, bytes: line.bytes });
+    } else if (item.type === 'stat') {
+      out.push({ type: 'stat', messages: 1 });
+    } else {
+      out.push(item);
+    }
+  }
+}
+
+async function* scanDocument(
+  abs: string,
+  rel: string,
+  size: number,
+  maxJson: number,
+  format: QueueFormat,
+  counted: { bytes: number },
+): AsyncGenerator<SourceItem[]> {
+  if (size > maxJson) {
+    const message = `JSON document of ${size} bytes is over the ${maxJson}-byte limit (maxJsonBytes); export it as JSON lines or raise the limit`;
+    yield [{ type: 'error', error: { target: rel, message } }];
+    return;
+  }
+  const text = await readFile(abs, 'utf8');
+  const pos = documentPositioner(text);
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let items: Generator<SourceItem>;
+  try {
+    // validate the whole document first: a broken document yields no half-read messages
+    const scanner = new JsonScanner(text);
+    const end = scanner.skipWs(scanner.value(start));
+    if (end < text.length) throw new JsonScanError(end, 'unexpected text after the JSON document');
+    items = recordItems(text, undefined, format, rel, pos);
+  } catch (err) {
+    if (!(err instanceof JsonScanError)) throw err;
+    const at = pos.at(err.offset);
+    yield [lineError(rel, at.line, `malformed JSON at column ${at.column}: ${err.message}`)];
+    return;
+  }
+  let out: SourceItem[] = [];
+  for (const item of items) {
+    if (item.type === 'stat' && item.bytes) counted.bytes += item.bytes;
+    out.push(item);
+    if (out.length >= DOCUMENT_BATCH) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** A record range of a JSON text, and the queue its container names, if any. */
+interface RecordRange {
+  start: number;
+  end: number;
+  queue?: string;
+}
+
+/**
+ * The messages of one JSON value (a line, or a whole document): an array of records, an SQS
+ * response {"Messages": [...]}, a wrapper {"queue", "messages": [...]}, or one record.
+ * `tree` is the parsed value when the caller has it (JSON lines), to skip scanning plain records.
+ */
+function* recordItems(text: string, tree: unknown, format: QueueFormat, rel: string, pos: Positioner): Generator<SourceItem> {
+  const forced: RecordKind | undefined = format === 'auto' ? undefined : format;
+  const scanner = new JsonScanner(text);
+  const root = scanner.skipWs(text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  let ranges: RecordRange[];
+  if (tree !== undefined && !isContainer(tree, forced)) {
+    ranges = [{ start: root, end: text.length }];
+  } else {
+    ranges = recordRanges(scanner, root, forced);
+  }
+  for (const r of ranges) {
+    let rec: unknown;
+    let leaves;
+    try {
+      rec = ranges.length === 1 && tree !== undefined && r.start === root ? tree : (JSON.parse(text.slice(r.start, r.end)) as unknown);
+      leaves = scanLeaves(text, r.start, r.end);
+    } catch {
+      yield lineError(rel, pos.at(r.start).line, malformed(text, r.start, r.end, pos));
+      continue;
+    }
+    const obj = isObject(rec) ? rec : {};
+    const kind = forced === 'kafka' || forced === 'rabbitmq' || forced === 'sqs' || forced === 'ndjson' ? forced : recordKindOf(obj);
+    const message = interpretRecord(kind, obj, leaves, r.queue);
+    yield { type: 'stat', messages: 1, bytes: Buffer.byteLength(text.slice(r.start, r.end)) };
+    yield* messageItems(text, message, rel, pos);
+  }
+}
+
+function isContainer(tree: unknown, forced: RecordKind | undefined): boolean {
+  if (forced === 'ndjson') return false;
+  if (Array.isArray(tree)) return true;
+  if (!isObject(tree)) return false;
+  return Array.isArray(tree.Messages) || (Array.isArray(tree.messages) && (typeof tree.queue === 'string' || typeof tree.name === 'string'));
+}
+
+function recordRanges(scanner: JsonScanner, root: number, forced: RecordKind | undefined): RecordRange[] {
+  const text = scanner.text;
+  const c = text.charCodeAt(root);
+  const whole = (): RecordRange[] => [{ start: root, end: scanner.value(root) }];
+  if (forced === 'ndjson') return whole();
+  if (c === 0x5b) return arrayItems(scanner, root);
+  if (c !== 0x7b) return whole();
+  const members = objectMembers(scanner, root);
+  const sqs = members.get('Messages');
+  if (sqs && text.charCodeAt(sqs.start) === 0x5b) {
+    const url = members.get('QueueUrl');
+    const queue = url ? memberString(scanner, url)?.split('/').pop() : undefined;
+    return arrayItems(scanner, sqs.start).map((r) => (queue ? { ...r, queue } : r));
+  }
+  const list = members.get('messages');
+  const named = members.get('queue') ?? members.get('name');
+  const queue = named ? memberString(scanner, named) : undefined;
+  if (list && queue !== undefined && text.charCodeAt(list.start) === 0x5b) {
+    return arrayItems(scanner, list.start).map((r) => (queue ? { ...r, queue } : r));
+  }
+  return whole();
+}
+
+function arrayItems(scanner: JsonScanner, at: number): RecordRange[] {
+  const text = scanner.text;
+  const out: RecordRange[] = [];
+  let p = scanner.skipWs(at + 1);
+  if (text.charCodeAt(p) === 0x5d) return out;
+  for (;;) {
+    const start = scanner.skipWs(p);
+    const end = scanner.value(start);
+    out.push({ start, end });
+    p = scanner.skipWs(end);
+    const c = text.charCodeAt(p);
+    if (c === 0x5d) return out;
+    if (c !== 0x2c) throw new JsonScanError(p, "expected ',' or ']'");
+    p++;
+  }
+}
+
+function objectMembers(scanner: JsonScanner, at: number): Map<string, RecordRange> {
+  const text = scanner.text;
+  const out = new Map<string, RecordRange>();
+  let p = scanner.skipWs(at + 1);
+  if (text.charCodeAt(p) === 0x7d) return out;
+  for (;;) {
+    if (text.charCodeAt(p) !== 0x22) throw new JsonScanError(p, 'expected a string key');
+    const keyEnd = scanner.stringEnd(p);
+    const key = scanner.stringValue(p, keyEnd);
+    const colon = scanner.skipWs(keyEnd);
+    if (text.charCodeAt(colon) !== 0x3a) throw new JsonScanError(colon, "expected ':'");
+    const start = scanner.skipWs(colon + 1);
+    const end = scanner.value(start);
+    out.set(key, { start, end });
+    p = scanner.skipWs(end);
+    const c = text.charCodeAt(p);
+    if (c === 0x7d) return out;
+    if (c !== 0x2c) throw new JsonScanError(p, "expected ',' or '}'");
+    p = scanner.skipWs(p + 1);
+  }
+}
+
+function memberString(scanner: JsonScanner, r: RecordRange): string | undefined {
+  return scanner.text.charCodeAt(r.start) === 0x22 ? scanner.stringValue(r.start, r.end) : undefined;
+}
+
+/** Maps an offset of the scanned text to its 1-based line and column in the dump. */
+interface Positioner {
+  at(offset: number): { line: number; column: number };
+}
+
+function documentPositioner(text: string): Positioner {
+  let starts = new Int32Array(1024);
+  let n = 1; // starts[0] = 0: line 1 starts at offset 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (n === starts.length) {
+      const grown = new Int32Array(starts.length * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[n++] = i + 1;
+  }
+  const lineStarts = starts.subarray(0, n);
+  return {
+    at(offset) {
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+    },
+  };
+}
+
+function* messageItems(text: string, message: QueueMessage, rel: string, pos: Positioner): Generator<SourceItem> {
+  for (const part of message.parts) {
+    for (const fragment of partFragments(text, part, message.meta, rel, pos)) yield { type: 'fragment', fragment };
+  }
+}
+
+/**
+ * The raw text of a field, located exactly; or, when the field is encoded, each decoded text
+ * found in it, pinned to where the encoded value starts (SPEC: a secret inside a decoded value
+ * is reported there). An encoded field is not scanned raw as well: a json or url layer repeats
+ * its tokens, and the detector would peel a raw base64 value a second time, naming a coarser
+ * field.
+ */
+function* partFragments(text: string, part: MessagePart, meta: MessageMeta, rel: string, pos: Positioner): Generator<Fragment> {
+  const provenance: Provenance = { kind: 'queue', path: rel, ...meta, field: part.pointer };
+  const decoded = looksEncoded(part.value) ? decodeLayers(part.value) : [];
+  if (decoded.length === 0) {
+    yield rawFragment(text, part, provenance, pos);
+    return;
+  }
+  const at = pos.at(part.valueStart);
+  const end = pos.at(part.valueEnd);
+  for (const d of decoded) {
+    yield {
+      text: d.text,
+      provenance: { ...provenance, field: part.pointer + (d.pointer ?? '') },
+      line: at.line,
+      column: at.column,
+      pinned: { endLine: end.line, endColumn: end.column },
+      decodedFrom: d.layers,
+    };
+  }
+}
+
+function rawFragment(text: string, part: MessagePart, provenance: Provenance, pos: Positioner): Fragment {
+  const valueAt = pos.at(part.valueStart);
+  // the key is shown as context only when it sits on the value's line
+  const from = pos.at(part.from).line === valueAt.line ? part.from : Math.min(part.from, part.valueStart - 1);
+  const at = pos.at(from);
+  if (!part.escaped) return { text: text.slice(from, part.to), provenance, line: at.line, column: at.column };
+  // JSON escapes: scan the unescaped value, each character mapped to its column in the dump
+  const lineStart = from - (at.column - 1);
+  const chars: string[] = [];
+  const cols: number[] = [];
+  const copy = (a: number, b: number): void => {
+    for (let o = a; o < b; o++) {
+      chars.push(text[o] ?? '');
+      cols.push(o - lineStart);
+    }
+  };
+  copy(from, part.valueStart);
+  for (let o = part.valueStart; o < part.valueEnd; ) {
+    const ch = text[o] ?? '';
+    if (ch !== '\\') {
+      chars.push(ch);
+      cols.push(o - lineStart);
+      o++;
+      continue;
+    }
+    const esc = text[o + 1] ?? '';
+    let out: string;
+    let len = 2;
+    if (esc === 'u') {
+      out = String.fromCharCode(parseInt(text.slice(o + 2, o + 6), 16));
+      len = 6;
+    } else {
+      out = ESCAPES[esc] ?? esc;
+    }
+    // control characters become spaces: the text stays one line, mapped one to one
+    chars.push(out.charCodeAt(0) < 0x20 ? ' ' : out);
+    cols.push(o - lineStart);
+    o += len;
+  }
+  copy(part.valueEnd, part.to);
+  cols.push(part.to - lineStart);
+  return {
+    text: chars.join(''),
+    provenance,
+    line: at.line,
+    column: at.column,
+    columnMaps: new Map([[0, Int32Array.from(cols)]]),
+  };
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+
+function lineError(rel: string, line: number, message: string): SourceItem {
+  return { type: 'error', error: { target: `${rel}:${line}`, message } };
+}
+
+/** Where a record stops being JSON, without quoting it (it may hold a secret). */
+function malformed(text: string, start: number, end: number, pos: Positioner): string {
+  try {
+    const scanner = new JsonScanner(text, end);
+    const after = scanner.skipWs(scanner.value(start));
+    if (after < end) throw new JsonScanError(after, 'unexpected text after the JSON value');
+  } catch (err) {
+    if (err instanceof JsonScanError) return `malformed JSON record at column ${pos.at(err.offset).column}: ${err.message}`;
+  }
+  return 'malformed JSON record';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
