@@ -26,6 +26,11 @@ export interface CiLogOptions {
   cwd: string;
   /** fragment and line bounds; the defaults suit real logs (tests shrink them) */
   limits?: Partial<CiLogLimits>;
+  /**
+   * --shard: keep only the logs for which this returns true. It is asked with a log's path, or
+   * with an archive's or an extracted run folder's path, so one run's masks stay together.
+   */
+  select?: (path: string) => boolean;
 }
 
 export interface CiLogLimits {
@@ -64,7 +69,8 @@ export interface LogContext {
 /** Iterate CI logs under `paths` (files, folders, .zip run-log archives). Re-iterable. */
 export function ciLogSource(paths: string[], opts: CiLogOptions): Source {
   const limits: CiLogLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  return { [Symbol.asyncIterator]: () => scanTargets(paths, opts.cwd, limits) };
+  const select = opts.select ?? (() => true);
+  return { [Symbol.asyncIterator]: () => scanTargets(paths, opts.cwd, limits, select) };
 }
 
 /** Fail fast, before any scanning, on a named path that does not exist or cannot be read. */
@@ -95,7 +101,7 @@ function errorItem(target: string, message: string): SourceItem {
   return { type: 'error', error: { target, message } };
 }
 
-async function* scanTargets(paths: string[], cwd: string, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+async function* scanTargets(paths: string[], cwd: string, limits: CiLogLimits, select: (path: string) => boolean): AsyncGenerator<SourceItem> {
   for (const target of paths) {
     const abs = path.resolve(cwd, target);
     const shown = displayPath(cwd, abs);
@@ -106,7 +112,8 @@ async function* scanTargets(paths: string[], cwd: string, limits: CiLogLimits): 
       yield errorItem(shown, describeError(err));
       continue;
     }
-    if (isDir) yield* scanFolder(abs, cwd, limits);
+    if (isDir) yield* scanFolder(abs, cwd, limits, select);
+    else if (!select(shown)) continue;
     else if (await looksLikeZip(abs)) yield* scanZip(abs, shown, limits);
     else yield* scanFile(abs, { path: shown, masks: newMaskSet() }, limits);
   }
@@ -161,7 +168,7 @@ async function listLogFiles(root: string): Promise<{ files: string[]; errors: So
   return { files, errors };
 }
 
-async function* scanFolder(root: string, cwd: string, limits: CiLogLimits): AsyncGenerator<SourceItem> {
+async function* scanFolder(root: string, cwd: string, limits: CiLogLimits, select: (path: string) => boolean): AsyncGenerator<SourceItem> {
   const { files, errors } = await listLogFiles(root);
   for (const item of errors) {
     if (item.type === 'error') item.error.target = displayPath(cwd, path.join(root, item.error.target));
@@ -175,7 +182,7 @@ async function* scanFolder(root: string, cwd: string, limits: CiLogLimits): Asyn
     const abs = path.join(root, ...file.split('/'));
     const shown = displayPath(cwd, abs);
     if (file.toLowerCase().endsWith('.zip')) {
-      yield* scanZip(abs, shown, limits);
+      if (select(shown)) yield* scanZip(abs, shown, limits);
       continue;
     }
     const place: LogPlacement = plan.get(file) ?? { skip: false };
@@ -184,9 +191,10 @@ async function* scanFolder(root: string, cwd: string, limits: CiLogLimits): Asyn
     if (place.job !== undefined) {
       const dir = path.posix.dirname(file);
       const run = place.step === undefined ? dir : path.posix.dirname(dir);
+      if (!select(displayPath(cwd, path.join(root, ...run.split('/'))))) continue;
       masks = masksByRun.get(run) ?? masks;
       masksByRun.set(run, masks);
-    }
+    } else if (!select(shown)) continue;
     yield* scanFile(abs, withPlacement({ path: shown, masks }, place), limits);
   }
 }

@@ -26,6 +26,8 @@ export interface QueueOptions {
   format: QueueFormat;
   /** largest whole JSON document (RabbitMQ, SQS) or single JSON line read, in bytes */
   maxJsonBytes?: number;
+  /** --shard: keep only the dump files (relative paths) for which this returns true */
+  select?: (path: string) => boolean;
 }
 
 export const DEFAULT_MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -65,8 +67,10 @@ async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<S
         yield { type: 'error', error: { target: relPath(opts.cwd, file.path), message: file.error } };
         continue;
       }
+      const rel = relPath(opts.cwd, file.path);
+      if (opts.select && !opts.select(rel)) continue;
       // files hand over batches: one async step per batch, not per fragment, keeps the loop fast
-      for await (const batch of scanFile(file.path, relPath(opts.cwd, file.path), opts)) yield* batch;
+      for await (const batch of scanFile(file.path, rel, opts)) yield* batch;
     }
   }
 }
