@@ -70,7 +70,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const errors: ScanError[] = [];
   const notes: string[] = [];
   const pending = new Map<string, Pending>();
-  const inlineSuppressed: Finding[] = [];
+  const inlineSuppressed = new Map<string, Pending>();
   const byId = opts.command === 'git';
   let lastProgress = 0;
   type InFlight = { fragment: Fragment; matches: Promise<{ ok: LocatedMatch[] } | { err: unknown }> };
@@ -132,7 +132,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   });
   for (const u of filtered.unusedAllow) notes.push(`allow entry ${u.sha256.slice(0, 12)}… (${u.reason}) matched nothing: remove it`);
   for (const e of filtered.expiredAllow) notes.push(`allow entry ${e.sha256.slice(0, 12)}… (${e.reason}) expired on ${e.expires ?? '?'}: it no longer suppresses`);
-  const suppressed = [...inlineSuppressed, ...filtered.suppressed];
+  const suppressed = [...[...inlineSuppressed.values()].map((p) => p.finding), ...filtered.suppressed];
   stats.suppressed = suppressed.length;
   let findings = filtered.kept;
   if (opts.showSuppressed) findings = findings.concat(suppressed);
@@ -160,7 +160,7 @@ function group(
   rulesById: ReadonlyMap<string, Rule>,
   byId: boolean,
   pending: Map<string, Pending>,
-  inlineSuppressed: Finding[],
+  inlineSuppressed: Map<string, Pending>,
 ): void {
   for (const m of matches) {
     const rule = rulesById.get(m.ruleId);
@@ -177,13 +177,11 @@ function group(
       location,
       ...(layers.length > 0 ? { decodedFrom: layers } : {}),
     };
-    if (m.inlineAllowed) {
-      inlineSuppressed.push(markInline(finding));
-      continue;
-    }
+    // Suppressed or not, one secret is one finding: a history scan keeps its earliest commit.
+    const into = m.inlineAllowed ? inlineSuppressed : pending;
     const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
-    const prior = pending.get(key);
-    if (!prior || (byId && isEarlier(location, prior.finding.location))) pending.set(key, { finding, secret: m.secret });
+    const prior = into.get(key);
+    if (!prior || (byId && isEarlier(location, prior.finding.location))) into.set(key, { finding: m.inlineAllowed ? markInline(finding) : finding, secret: m.secret });
   }
 }
 

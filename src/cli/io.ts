@@ -13,6 +13,12 @@ export interface Io {
 
 export async function processIo(): Promise<Io> {
   const { availableParallelism } = await import('node:os');
+  // `tokensprawl … | head` closes the pipe early: that is the reader's choice, not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
