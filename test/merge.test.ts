@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv04Module from 'ajv-draft-04';
+import { validateSarif } from './helpers/sarif-schema.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../src/core/errors.js';
 import { inShard } from '../src/core/shard.js';
@@ -173,12 +173,6 @@ const ctx = (category?: string): SarifContext => ({
   ...(category ? { category } : {}),
 });
 const sarifOf = (r: ScanResult, category?: string) => JSON.parse(renderSarif(r, ctx(category)).text) as SarifLog;
-
-const Ajv04 = Ajv04Module.default;
-const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
-const validateSarif = ajv.compile(
-  JSON.parse(readFileSync(new URL('../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object,
-);
 
 describe('mergeReports: SARIF', () => {
   const early = finding('FAKE-h', { source: 'git', path: 'a.txt', commit: 'b'.repeat(40), author: 'A', date: '2024-01-01T00:00:00Z' }, 'critical');

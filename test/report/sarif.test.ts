@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import Ajv04Module from 'ajv-draft-04';
+import { sarifSchemaErrors, validateSarif } from '../helpers/sarif-schema.js';
 import { describe, expect, it } from 'vitest';
 import type { Finding, JwtAnalysis, Location, ScanResult, Severity } from '../../src/core/types.js';
 import {
@@ -201,19 +201,8 @@ function parse(text: string): SarifLog {
 // ------------------------------------------------------------------------------------------
 // Schema: the OASIS SARIF 2.1.0 schema shipped with @microsoft/jest-sarif (draft-04).
 
-const Ajv04 = Ajv04Module.default;
-const schemaUrl = new URL('../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url);
-const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
-// RFC 3986 characters only (percent-encoding for the rest); `uri` also needs a scheme.
-const URI_CHARS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
-ajv.addFormat('uri', (s: string) => URI_CHARS.test(s) && /^[a-z][a-z0-9+.-]*:/i.test(s));
-ajv.addFormat('uri-reference', (s: string) => URI_CHARS.test(s));
-ajv.addFormat('date-time', (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s));
-const validateSarif = ajv.compile(JSON.parse(readFileSync(schemaUrl, 'utf8')) as object);
-
 function expectSchemaValid(doc: unknown): void {
-  const ok = validateSarif(doc);
-  expect(ok ? [] : validateSarif.errors).toEqual([]);
+  expect(sarifSchemaErrors(doc)).toEqual([]);
 }
 
 describe('renderSarif: schema', () => {
