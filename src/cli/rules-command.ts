@@ -15,7 +15,7 @@ export async function runRulesCommand(name: 'list' | 'test', opts: Record<string
   for (const f of failures) {
     io.stderr(`FAIL ${f.ruleId} (${path.relative(io.cwd, f.file) || f.file}): ${f.kind} #${f.index + 1} ${f.message}\n`);
   }
-  const summary = `${rules.length} rules, ${checked} examples checked: ${checked - failures.length} passed, ${failures.length} failed\n`;
+  const summary = `${rules.length} rules, ${checked} examples checked\nrules: ${checked - failures.length} passed, ${failures.length} failed\n`;
   (failures.length > 0 ? io.stderr : io.stdout)(summary);
   return failures.length > 0 ? 1 : 0;
 }

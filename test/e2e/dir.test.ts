@@ -160,7 +160,7 @@ describe('rules commands and start-up', () => {
     expect(lines.some((l) => l.startsWith('github-pat '))).toBe(true);
     const test = cli(['rules', 'test']);
     expect(test.status).toBe(0);
-    expect(test.stdout).toMatch(/0 failed/);
+    expect(test.stdout).toMatch(/^rules: \d+ passed, 0 failed$/m);
   });
 
   it('rules test exits 1 on a failing example, without quoting it', () => {
