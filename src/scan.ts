@@ -46,8 +46,10 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** detection hook (worker pool); defaults to detecting on this thread */
   detectFragment?: (fragment: Fragment) => Promise<LocatedMatch[]> | LocatedMatch[];
-  /** fragments in flight at once with an asynchronous detectFragment (default 8) */
+  /** fragments in flight at once with an asynchronous detectFragment (default 64) */
   maxInflight?: number;
+  /** characters (or bytes) of fragments in flight at once (default 16 Mi): bounds memory */
+  maxInflightSize?: number;
   /**
    * Source-specific facts that need the raw secret (git: is it still present at HEAD?).
    * The secret never leaves this call; the returned findings replace the given ones.
@@ -73,11 +75,17 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const inlineSuppressed = new Map<string, Pending>();
   const byId = opts.command === 'git';
   let lastProgress = 0;
-  type InFlight = { fragment: Fragment; matches: Promise<{ ok: LocatedMatch[] } | { err: unknown }> };
+  type InFlight = { fragment: Fragment; size: number; done: boolean; matches: Promise<{ ok: LocatedMatch[] } | { err: unknown }> };
   const inflight: InFlight[] = [];
-  const maxInflight = opts.maxInflight ?? 8;
+  // Enough in flight that no worker waits behind one large fragment, bounded by size for memory.
+  const maxInflight = opts.maxInflight ?? 64;
+  const maxInflightSize = opts.maxInflightSize ?? 16 * 1024 * 1024;
+  let inflightSize = 0;
+  let dispatched = 0;
+  const sizeOf = (f: Fragment): number => f.bytes?.byteLength ?? f.text.length;
   const settle = async (next: InFlight | undefined): Promise<void> => {
     if (!next) return;
+    inflightSize -= next.size;
     const outcome = await next.matches;
     if ('err' in outcome) throw outcome.err;
     const matches = outcome.ok;
@@ -101,11 +109,23 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         break;
       case 'fragment': {
         // Several fragments in flight keep every worker busy; results are taken in order.
-        const matches = Promise.resolve()
+        const size = sizeOf(item.fragment);
+        const entry: InFlight = { fragment: item.fragment, size, done: false, matches: Promise.resolve({ ok: [] }) };
+        entry.matches = Promise.resolve()
           .then(() => detectFragment(item.fragment))
-          .then((ok) => ({ ok }), (err: unknown) => ({ err }));
-        inflight.push({ fragment: item.fragment, matches });
-        if (inflight.length >= maxInflight) await settle(inflight.shift());
+          .then((ok) => ({ ok }), (err: unknown) => ({ err }))
+          .finally(() => {
+            entry.done = true;
+          });
+        inflight.push(entry);
+        inflightSize += size;
+        if (opts.detectFragment) {
+          // A synchronous source never gives the event loop a turn, so worker replies would wait
+          // until the queue is full and every worker idles: let them in, and take what is done.
+          if (++dispatched % 4 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          while (inflight[0]?.done) await settle(inflight.shift());
+        }
+        while (inflight.length >= maxInflight || inflightSize > maxInflightSize) await settle(inflight.shift());
         break;
       }
       default: {

@@ -165,19 +165,19 @@ async function prepareSource(
       return {
         root: opened.root,
         targets: [(args[0] as string | undefined) ?? '.'],
-        // One `git cat-file` per path with findings tells whether each secret is still at HEAD.
+        // One `git cat-file --batch` tells, for every path with findings, whether each secret is still at HEAD.
         ...(flags.staged || !opened.head
           ? {}
           : {
               annotate: async (items) => {
                 const byPath = new Map<string, Array<{ finding: Finding; secret: string }>>();
                 for (const it of items) byPath.set(it.finding.location.path, [...(byPath.get(it.finding.location.path) ?? []), it]);
-                const out: Finding[] = [];
-                for (const [p, group] of byPath) {
-                  const present = await presentAtHead(opened.root, p, group.map((g) => g.secret));
-                  group.forEach((g, i) => out.push({ ...g.finding, presentAtHead: present[i] === true }));
-                }
-                return out;
+                const groups = [...byPath.values()];
+                const present = await presentAtHead(
+                  opened.root,
+                  groups.map((g) => ({ path: g[0]?.finding.location.path ?? '', secrets: g.map((x) => x.secret) })),
+                );
+                return groups.flatMap((g, i) => g.map((x, j) => ({ ...x.finding, presentAtHead: present[i]?.[j] === true })));
               },
             }),
         makeSource: () =>

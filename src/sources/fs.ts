@@ -1,8 +1,8 @@
 // The `dir` source: walks files and folders, honouring .gitignore (in the tree and in the
 // repository the tree lives in), .tokensprawlignore and configured ignore globs; skips
 // binaries and symlinks; streams large files in overlapping chunks.
-import { createReadStream } from 'node:fs';
-import { lstat, open, readFile, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { lstat, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
@@ -40,64 +40,40 @@ export function dirSource(paths: string[], opts: DirOptions): Source {
 async function* walkAll(paths: string[], opts: DirOptions): AsyncGenerator<SourceItem> {
   const root = path.resolve(opts.root);
   const configIgnore = ignore().add(opts.ignore ?? []);
-  async function* files(): AsyncGenerator<WalkedFile> {
-    for (const target of paths) {
-      const abs = path.resolve(target);
-      const info = await lstat(abs);
-      if (info.isFile()) {
-        yield { abs, rel: relativePath(root, abs), size: info.size };
-        continue;
-      }
-      if (!info.isDirectory()) continue;
-      for await (const file of walkDir(abs, await ancestorIgnores(abs))) {
-        const rel = relativePath(root, file.abs);
-        if (!configIgnore.ignores(rel) && (!opts.select || opts.select(rel))) yield { ...file, rel };
-      }
+  for (const target of paths) {
+    const abs = path.resolve(target);
+    const info = await lstat(abs);
+    const files = info.isFile() ? [abs] : info.isDirectory() ? walkDir(abs, await ancestorIgnores(abs)) : [];
+    for (const file of files) {
+      const rel = relativePath(root, file);
+      if (file !== abs && configIgnore.ignores(rel)) continue;
+      if (opts.select && !opts.select(rel)) continue;
+      const items = readSmall(file, rel);
+      if (items === 'stream') yield* streamFile(file, rel);
+      else yield* items;
     }
   }
-  // Reading a few files ahead keeps the disk busy while detection works on the current one.
-  const ahead: Array<Promise<SourceItem[] | 'stream'>> = [];
-  const queued: WalkedFile[] = [];
-  const it = files();
-  for (;;) {
-    while (ahead.length < READ_AHEAD) {
-      const next = await it.next();
-      if (next.done) break;
-      queued.push(next.value);
-      ahead.push(readSmall(next.value));
-    }
-    const pending = ahead.shift();
-    const file = queued.shift();
-    if (!pending || !file) return;
-    const items = await pending;
-    if (items === 'stream') yield* streamFile(file);
-    else yield* items;
-  }
 }
-
-interface WalkedFile {
-  abs: string;
-  rel: string;
-  size: number;
-}
-
-const READ_AHEAD = 8;
 
 interface IgnoreLayer {
   dir: string;
   rules: Ignore;
 }
 
-/** Walks one directory level at a time so ignored folders are pruned, not listed. */
-async function* walkDir(dir: string, layers: IgnoreLayer[]): AsyncGenerator<Omit<WalkedFile, 'rel'>> {
-  const own = await readIgnoreFiles(dir);
-  const active = own ? [...layers, { dir, rules: own }] : layers;
+/**
+ * Walks one directory level at a time so ignored folders are pruned, not listed. Synchronous
+ * on purpose, like the reads below: the main thread only feeds the detection workers, and for
+ * many small entries the promise and thread-pool round trips cost more than the syscalls.
+ */
+function* walkDir(dir: string, layers: IgnoreLayer[]): Generator<string> {
   let entries: fg.Entry[];
   try {
-    entries = await fg.async('*', { cwd: dir, dot: true, onlyFiles: false, deep: 1, stats: true, followSymbolicLinks: false, suppressErrors: true });
+    entries = fg.sync('*', { cwd: dir, dot: true, onlyFiles: false, deep: 1, objectMode: true, followSymbolicLinks: false, suppressErrors: true });
   } catch {
     return;
   }
+  const own = readIgnoreFiles(dir, entries.filter((e) => e.dirent.isFile() && IGNORE_FILES.includes(e.name)).map((e) => e.name));
+  const active = own ? [...layers, { dir, rules: own }] : layers;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
@@ -106,7 +82,7 @@ async function* walkDir(dir: string, layers: IgnoreLayer[]): AsyncGenerator<Omit
     if (isDir && entry.name === '.git') continue;
     if (isIgnored(active, full, isDir)) continue;
     if (isDir) yield* walkDir(full, active);
-    else if (entry.dirent.isFile()) yield { abs: full, size: entry.stats?.size ?? 0 };
+    else if (entry.dirent.isFile()) yield full;
   }
 }
 
@@ -118,14 +94,13 @@ function isIgnored(layers: IgnoreLayer[], full: string, isDir: boolean): boolean
   return false;
 }
 
-async function readIgnoreFiles(dir: string, names: readonly string[] = IGNORE_FILES): Promise<Ignore | null> {
+function readIgnoreFiles(dir: string, names: readonly string[]): Ignore | null {
   let rules: Ignore | null = null;
   for (const name of names) {
     try {
-      const text = await readFile(path.join(dir, name), 'utf8');
-      rules = (rules ?? ignore()).add(text);
+      rules = (rules ?? ignore()).add(readFileSync(path.join(dir, name), 'utf8'));
     } catch {
-      // no such file: nothing to honour
+      // vanished or unreadable: nothing to honour
     }
   }
   return rules;
@@ -150,42 +125,41 @@ async function ancestorIgnores(dir: string): Promise<IgnoreLayer[]> {
   if (!repoRoot) return [];
   const layers: IgnoreLayer[] = [];
   for (const d of chain) {
-    const rules = await readIgnoreFiles(d, ['.gitignore']);
+    const rules = readIgnoreFiles(d, ['.gitignore']);
     if (rules) layers.push({ dir: d, rules });
   }
-  try {
-    const exclude = await readFile(path.join(repoRoot, '.git', 'info', 'exclude'), 'utf8');
-    layers.unshift({ dir: repoRoot, rules: ignore().add(exclude) });
-  } catch {
-    // no exclude file
-  }
+  const exclude = readIgnoreFiles(path.join(repoRoot, '.git', 'info'), ['exclude']);
+  if (exclude) layers.unshift({ dir: repoRoot, rules: exclude });
   return layers;
 }
 
 /** A file of up to one chunk: read whole, handed on as bytes (decoded where it is scanned). */
-async function readSmall(file: WalkedFile): Promise<SourceItem[] | 'stream'> {
-  if (file.size > CHUNK_CHARS) return 'stream';
+function readSmall(abs: string, rel: string): SourceItem[] | 'stream' {
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    buf = await readFile(file.abs);
+    fd = openSync(abs, 'r');
+    if (fstatSync(fd).size > CHUNK_CHARS) return 'stream';
+    buf = readFileSync(fd);
   } catch (err) {
-    return [{ type: 'error', error: { target: file.rel, message: describeError(err) } }];
+    return [{ type: 'error', error: { target: rel, message: describeError(err) } }];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  if (buf.length > CHUNK_CHARS) return 'stream'; // it grew since it was listed
   if (isBinary(buf.subarray(0, SNIFF_BYTES))) return [{ type: 'stat', binarySkipped: 1 }];
   const items: SourceItem[] = [{ type: 'stat', files: 1, bytes: buf.length }];
-  if (buf.length > 0) items.push({ type: 'fragment', fragment: { text: '', bytes: buf, provenance: { kind: 'dir', path: file.rel }, line: 1, column: 1 } });
+  if (buf.length > 0) items.push({ type: 'fragment', fragment: { text: '', bytes: buf, provenance: { kind: 'dir', path: rel }, line: 1, column: 1 } });
   return items;
 }
 
 /** A large file: sniffed, then streamed in overlapping chunks in bounded memory. */
-async function* streamFile(file: WalkedFile): AsyncGenerator<SourceItem> {
-  const provenance: Provenance = { kind: 'dir', path: file.rel };
+async function* streamFile(abs: string, rel: string): AsyncGenerator<SourceItem> {
+  const provenance: Provenance = { kind: 'dir', path: rel };
   let handle;
   try {
-    handle = await open(file.abs, 'r');
+    handle = await open(abs, 'r');
   } catch (err) {
-    yield { type: 'error', error: { target: file.rel, message: describeError(err) } };
+    yield { type: 'error', error: { target: rel, message: describeError(err) } };
     return;
   }
   try {
@@ -197,10 +171,10 @@ async function* streamFile(file: WalkedFile): AsyncGenerator<SourceItem> {
       return;
     }
     yield { type: 'stat', files: 1, bytes: info.size };
-    const stream = createReadStream(file.abs, { highWaterMark: 1024 * 1024 });
+    const stream = createReadStream(abs, { highWaterMark: 1024 * 1024 });
     for await (const fragment of chunkStream(stream, provenance)) yield { type: 'fragment', fragment };
   } catch (err) {
-    yield { type: 'error', error: { target: file.rel, message: describeError(err) } };
+    yield { type: 'error', error: { target: rel, message: describeError(err) } };
   } finally {
     await handle.close().catch(() => undefined);
   }

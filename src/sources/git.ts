@@ -110,17 +110,60 @@ export function gitSource(root: string, opts: GitOptions = {}): Source {
 }
 
 /**
- * Which of `secrets` occur in `path` as of HEAD (false for all when the path is gone).
- * The lead knows the raw secrets in memory at grouping time; hashes alone cannot be searched.
+ * For each path, which of its secrets occur in that path as of HEAD (all false when the path
+ * is gone). One `git cat-file --batch` answers every path: a process per path would cost more
+ * than the history scan itself. The secrets are only compared in memory, never passed to git.
  */
-export async function presentAtHead(root: string, filePath: string, secrets: readonly string[]): Promise<boolean[]> {
-  let text: string;
-  try {
-    text = await git(root).raw(['cat-file', 'blob', `HEAD:${filePath}`]);
-  } catch {
-    return secrets.map(() => false);
-  }
-  return secrets.map((s) => s.length > 0 && text.includes(s));
+export async function presentAtHead(
+  root: string,
+  items: ReadonlyArray<{ path: string; secrets: readonly string[] }>,
+): Promise<boolean[][]> {
+  const out = items.map((it) => it.secrets.map(() => false));
+  if (items.length === 0) return out;
+  const proc = spawnGit(root, ['cat-file', '--batch']);
+  const stdout = proc.child.stdout;
+  if (!stdout) return out;
+  let buf: Buffer = Buffer.alloc(0);
+  let index = 0;
+  const answered = new Promise<void>((resolve) => {
+    const step = (): void => {
+      // Each answer: "<oid> blob <size>\n<content>\n" or "<name> missing\n" (or "ambiguous").
+      for (;;) {
+        if (index >= items.length) return resolve();
+        const nl = buf.indexOf(0x0a);
+        if (nl === -1) return;
+        const header = buf.subarray(0, nl).toString('utf8');
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!m) {
+          buf = buf.subarray(nl + 1);
+          index++;
+          continue;
+        }
+        const size = Number(m[2]);
+        if (buf.length < nl + 1 + size + 1) return;
+        const item = items[index];
+        if (m[1] === 'blob' && item) {
+          const text = buf.subarray(nl + 1, nl + 1 + size).toString('utf8');
+          out[index] = item.secrets.map((sec) => sec.length > 0 && text.includes(sec));
+        }
+        buf = buf.subarray(nl + 1 + size + 1);
+        index++;
+      }
+    };
+    stdout.on('data', (d: Buffer) => {
+      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+      step();
+    });
+    stdout.once('end', () => resolve());
+  });
+  const stdin = proc.child.stdin;
+  // A path with a newline cannot be asked this way: it stays "not known to be present".
+  for (const it of items) stdin?.write(`HEAD:${it.path.includes('\n') ? '' : it.path}\n`);
+  stdin?.end();
+  await answered;
+  proc.child.kill();
+  await proc.done;
+  return out;
 }
 
 async function* scanStaged(root: string, opts: GitOptions): AsyncGenerator<SourceItem> {

@@ -415,8 +415,13 @@ describe('presentAtHead', () => {
     const gone = fakeToken('gone');
     const still = fakeToken('still');
     const r = repo([{ files: { 'a.txt': `${gone}\n${still}\n` } }, { files: { 'a.txt': `${still}\n` } }]);
-    expect(await presentAtHead(r.dir, 'a.txt', [gone, still])).toEqual([false, true]);
-    expect(await presentAtHead(r.dir, 'missing.txt', [still])).toEqual([false]);
+    expect(
+      await presentAtHead(r.dir, [
+        { path: 'a.txt', secrets: [gone, still] },
+        { path: 'missing.txt', secrets: [still] },
+        { path: 'a.txt', secrets: [still] },
+      ]),
+    ).toEqual([[false, true], [false], [true]]);
   });
 });
 
