@@ -1,8 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { RuleError } from '../core/errors.js';
 import { compileRule } from './compile.js';
 import type { RawRuleFile, Rule } from './types.js';
@@ -16,6 +16,8 @@ export interface LoadRulesOptions {
   dirs: string[];
   /** rule ids to leave out (config `disabledRules`) */
   disabled?: string[];
+  /** where the build stored the validated built-in rules (tests point it elsewhere) */
+  cacheFile?: string;
 }
 
 /**
@@ -23,23 +25,104 @@ export interface LoadRulesOptions {
  * built-in rule replaces it. Throws RuleError naming every bad file and field.
  */
 export async function loadRules(opts: LoadRulesOptions): Promise<Rule[]> {
-  const validate = await schemaValidator();
-  const files: string[] = [];
-  if (opts.builtin) files.push(...(await ruleFiles(BUILTIN_RULES_DIR)));
-  for (const dir of opts.dirs) files.push(...(await ruleFiles(dir)));
-
   const problems: string[] = [];
+  const docs: RuleDoc[] = [];
+  if (opts.builtin) docs.push(...(await builtinDocs(problems, opts.cacheFile ?? CACHE_FILE)));
+  for (const dir of opts.dirs) {
+    const files = await ruleFiles(dir);
+    docs.push(...(await validateFiles(files, await Promise.all(files.map((f) => readFile(f, 'utf8'))), problems)));
+  }
   const byId = new Map<string, Rule>();
-  for (const file of files) {
-    for (const rule of await loadRuleFile(file, validate, problems)) {
+  for (const { file, doc } of docs) {
+    const family = doc.family ?? path.basename(file).replace(/\.ya?ml$/i, '');
+    doc.rules.forEach((r, i) => {
+      let rule: Rule;
+      try {
+        rule = compileRule(r, family, file);
+      } catch (err) {
+        problems.push(`${displayPath(file)}: /rules/${i}${r.id ? ` (${r.id})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
       const prior = byId.get(rule.id);
       if (prior && prior.file === rule.file) problems.push(`${displayPath(file)}: duplicate rule id "${rule.id}"`);
       byId.set(rule.id, rule);
-    }
+    });
   }
   if (problems.length > 0) throw new RuleError(`invalid rules:\n  ${problems.join('\n  ')}`);
   const disabled = new Set(opts.disabled ?? []);
   return [...byId.values()].filter((r) => !disabled.has(r.id));
+}
+
+interface RuleDoc {
+  file: string;
+  doc: RawRuleFile;
+}
+
+/** Written by `npm run build`: the built-in rule files, already validated, keyed by a hash of their bytes. */
+const CACHE_FILE = fileURLToPath(new URL('../builtin-rules.json', import.meta.url));
+const SCHEMA_FILE = path.join(BUILTIN_RULES_DIR, 'schema.json');
+
+interface RuleCache {
+  hash: string;
+  docs: RawRuleFile[];
+}
+
+/**
+ * The built-in rule files. Parsing YAML and compiling the schema cost about 150 ms, most of a
+ * pre-commit run, so the build stores the validated documents; they are used only when the
+ * files and the schema are byte for byte the ones validated, and otherwise validated now.
+ */
+async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleDoc[]> {
+  const { files, texts, hash } = await readBuiltin();
+  try {
+    const cache = JSON.parse(await readFile(cacheFile, 'utf8')) as RuleCache;
+    if (cache.hash === hash && cache.docs.length === files.length) return files.map((file, i) => ({ file, doc: cache.docs[i] as RawRuleFile }));
+  } catch {
+    // no cache (running from source) or an unreadable one: validate now
+  }
+  return validateFiles(files, texts, problems);
+}
+
+async function readBuiltin(): Promise<{ files: string[]; texts: string[]; hash: string }> {
+  const files = await ruleFiles(BUILTIN_RULES_DIR);
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  const h = createHash('sha256').update(await readFile(SCHEMA_FILE, 'utf8'));
+  files.forEach((f, i) => h.update(`\0${path.basename(f)}\0${texts[i] ?? ''}`));
+  return { files, texts, hash: h.digest('hex') };
+}
+
+/** Validates the built-in rules and stores them for builtinDocs(); run by the build. */
+export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Promise<string> {
+  const { files, texts, hash } = await readBuiltin();
+  const problems: string[] = [];
+  const docs = await validateFiles(files, texts, problems);
+  if (problems.length > 0) throw new RuleError(`invalid rules:\n  ${problems.join('\n  ')}`);
+  const cache: RuleCache = { hash, docs: docs.map((d) => d.doc) };
+  await writeFile(cacheFile, `${JSON.stringify(cache)}\n`);
+  return cacheFile;
+}
+
+async function validateFiles(files: string[], texts: string[], problems: string[]): Promise<RuleDoc[]> {
+  if (files.length === 0) return [];
+  const [{ parse: parseYaml, YAMLParseError }, validate] = await Promise.all([import('yaml'), schemaValidator()]);
+  const out: RuleDoc[] = [];
+  files.forEach((file, i) => {
+    const shown = displayPath(file);
+    let doc: unknown;
+    try {
+      doc = parseYaml(texts[i] ?? '');
+    } catch (err) {
+      const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
+      problems.push(`${shown}${where}: ${err instanceof YAMLParseError ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+      return;
+    }
+    if (!validate(doc)) {
+      for (const e of validate.errors ?? []) problems.push(`${shown}: ${describeAjvError(e, doc)}`);
+      return;
+    }
+    out.push({ file, doc: doc as RawRuleFile });
+  });
+  return out;
 }
 
 async function ruleFiles(dirOrFile: string): Promise<string[]> {
@@ -55,33 +138,6 @@ async function ruleFiles(dirOrFile: string): Promise<string[]> {
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
     .map((e) => path.join(dirOrFile, e.name))
     .sort();
-}
-
-async function loadRuleFile(file: string, validate: ValidateFunction, problems: string[]): Promise<Rule[]> {
-  const shown = displayPath(file);
-  let doc: unknown;
-  try {
-    doc = parseYaml(await readFile(file, 'utf8'));
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
-    problems.push(`${shown}${where}: ${err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err)}`);
-    return [];
-  }
-  if (!validate(doc)) {
-    for (const e of validate.errors ?? []) problems.push(`${shown}: ${describeAjvError(e, doc)}`);
-    return [];
-  }
-  const raw = doc as RawRuleFile;
-  const family = raw.family ?? path.basename(file).replace(/\.ya?ml$/i, '');
-  const rules: Rule[] = [];
-  raw.rules.forEach((r, i) => {
-    try {
-      rules.push(compileRule(r, family, file));
-    } catch (err) {
-      problems.push(`${shown}: /rules/${i}${r.id ? ` (${r.id})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  });
-  return rules;
 }
 
 /** "/rules/3/severity must be equal to one of the allowed values (id: foo)" */
@@ -103,9 +159,9 @@ function ruleIdAt(doc: unknown, pointer: string): string | undefined {
 }
 
 async function schemaValidator(): Promise<ValidateFunction> {
-  const schema = JSON.parse(await readFile(path.join(BUILTIN_RULES_DIR, 'schema.json'), 'utf8')) as object;
+  const [{ Ajv }, text] = await Promise.all([import('ajv'), readFile(SCHEMA_FILE, 'utf8')]);
   const ajv = new Ajv({ allErrors: true, strict: true });
-  return ajv.compile(schema);
+  return ajv.compile(JSON.parse(text) as object);
 }
 
 function displayPath(p: string): string {

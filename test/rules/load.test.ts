@@ -96,3 +96,27 @@ describe('loadRules', () => {
     expect(checkRules(rules).failures).toEqual([]);
   });
 });
+
+describe('built-in rule cache', () => {
+  it('is used when it matches the rule files byte for byte, and ignored when it does not', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { writeBuiltinRuleCache } = await import('../../src/rules/load.js');
+    const dir = dirWith({});
+    const cacheFile = `${dir}/builtin-rules.json`;
+    await writeBuiltinRuleCache(cacheFile);
+    const fresh = await loadRules({ builtin: true, dirs: [] });
+    const cached = await loadRules({ builtin: true, dirs: [], cacheFile });
+    expect(cached.map((r) => [r.id, r.title, r.regex.source])).toEqual(fresh.map((r) => [r.id, r.title, r.regex.source]));
+
+    // A cache with the right hash is trusted (that is what makes it fast)…
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { hash: string; docs: Array<{ rules: Array<{ title: string }> }> };
+    cache.docs[0]!.rules[0]!.title = 'FROM THE CACHE';
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    expect((await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title).toBe('FROM THE CACHE');
+    // …and one built from other bytes is ignored: the rule files are validated anew.
+    writeFileSync(cacheFile, JSON.stringify({ ...cache, hash: 'stale' }));
+    expect((await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title).toBe(fresh[0]?.title);
+    writeFileSync(cacheFile, '{ not json');
+    expect(await loadRules({ builtin: true, dirs: [], cacheFile })).toHaveLength(fresh.length);
+  });
+});
