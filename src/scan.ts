@@ -44,10 +44,8 @@ export interface ScanOptions {
   /** keep suppressed findings in the report, marked `suppressed` */
   showSuppressed?: boolean;
   onProgress?: (p: ScanProgress) => void;
-  /** detection hook (worker pool); defaults to detecting on this thread */
-  detectFragment?: (fragment: Fragment) => Promise<LocatedMatch[]> | LocatedMatch[];
-  /** fragments in flight at once with an asynchronous detectFragment (default 64) */
-  maxInflight?: number;
+  /** detection on worker threads, a batch of fragments at a time; default: on this thread */
+  detectBatch?: (fragments: Fragment[]) => Promise<LocatedMatch[][]>;
   /** characters (or bytes) of fragments in flight at once (default 16 Mi): bounds memory */
   maxInflightSize?: number;
   /**
@@ -55,6 +53,64 @@ export interface ScanOptions {
    * The secret never leaves this call; the returned findings replace the given ones.
    */
   annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
+}
+
+/**
+ * Hands fragments to the workers in batches (one message per ~256 KiB, not per fragment: a
+ * queue dump has millions of small fields) and takes the results back in order, so findings
+ * do not depend on which worker was faster.
+ */
+function createDispatcher(
+  detectBatch: (fragments: Fragment[]) => Promise<LocatedMatch[][]>,
+  take: (fragment: Fragment, matches: LocatedMatch[]) => void,
+  opts: Pick<ScanOptions, 'maxInflightSize'>,
+): { add: (f: Fragment) => Promise<void>; finish: () => Promise<void> } {
+  const BATCH_SIZE = 256 * 1024;
+  const BATCH_COUNT = 512;
+  const maxInflightSize = opts.maxInflightSize ?? 16 * 1024 * 1024;
+  type InFlight = { fragments: Fragment[]; size: number; done: boolean; results: Promise<{ ok: LocatedMatch[][] } | { err: unknown }> };
+  const inflight: InFlight[] = [];
+  let inflightSize = 0;
+  let batch: Fragment[] = [];
+  let batchSize = 0;
+  let sent = 0;
+
+  const settle = async (next: InFlight | undefined): Promise<void> => {
+    if (!next) return;
+    inflightSize -= next.size;
+    const outcome = await next.results;
+    if ('err' in outcome) throw outcome.err;
+    next.fragments.forEach((f, i) => take(f, outcome.ok[i] ?? []));
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const entry: InFlight = { fragments: batch, size: batchSize, done: false, results: Promise.resolve({ ok: [] }) };
+    entry.results = detectBatch(batch)
+      .then((ok) => ({ ok }), (err: unknown) => ({ err }))
+      .finally(() => {
+        entry.done = true;
+      });
+    inflight.push(entry);
+    inflightSize += batchSize;
+    batch = [];
+    batchSize = 0;
+    // A synchronous source never gives the event loop a turn, so worker replies would wait
+    // until the queue is full and every worker idles: let them in, and take what is done.
+    if (++sent % 2 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    while (inflight[0]?.done) await settle(inflight.shift());
+    while (inflightSize > maxInflightSize) await settle(inflight.shift());
+  };
+  return {
+    async add(f) {
+      batch.push(f);
+      batchSize += f.bytes?.byteLength ?? f.text.length;
+      if (batchSize >= BATCH_SIZE || batch.length >= BATCH_COUNT) await flush();
+    },
+    async finish() {
+      await flush();
+      while (inflight.length > 0) await settle(inflight.shift());
+    },
+  };
 }
 
 interface Pending {
@@ -67,7 +123,6 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const startedAt = new Date();
   const rulesById = new Map(opts.rules.map((r) => [r.id, r]));
   const detector = createDetector(opts.rules);
-  const detectFragment = opts.detectFragment ?? ((f: Fragment) => detectLocated(f, detector));
   const stats: ScanStats = { bytes: 0, files: 0, commits: 0, messages: 0, binarySkipped: 0, suppressed: 0 };
   const errors: ScanError[] = [];
   const notes: string[] = [];
@@ -75,22 +130,10 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const inlineSuppressed = new Map<string, Pending>();
   const byId = opts.command === 'git';
   let lastProgress = 0;
-  type InFlight = { fragment: Fragment; size: number; done: boolean; matches: Promise<{ ok: LocatedMatch[] } | { err: unknown }> };
-  const inflight: InFlight[] = [];
-  // Enough in flight that no worker waits behind one large fragment, bounded by size for memory.
-  const maxInflight = opts.maxInflight ?? 64;
-  const maxInflightSize = opts.maxInflightSize ?? 16 * 1024 * 1024;
-  let inflightSize = 0;
-  let dispatched = 0;
-  const sizeOf = (f: Fragment): number => f.bytes?.byteLength ?? f.text.length;
-  const settle = async (next: InFlight | undefined): Promise<void> => {
-    if (!next) return;
-    inflightSize -= next.size;
-    const outcome = await next.matches;
-    if ('err' in outcome) throw outcome.err;
-    const matches = outcome.ok;
-    if (matches.length > 0) group(next.fragment, matches, rulesById, byId, pending, inlineSuppressed);
+  const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
+    if (matches.length > 0) group(fragment, matches, rulesById, byId, pending, inlineSuppressed);
   };
+  const dispatch = opts.detectBatch ? createDispatcher(opts.detectBatch, take, opts) : undefined;
 
   for await (const item of source) {
     switch (item.type) {
@@ -107,27 +150,10 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
       case 'note':
         notes.push(item.message);
         break;
-      case 'fragment': {
-        // Several fragments in flight keep every worker busy; results are taken in order.
-        const size = sizeOf(item.fragment);
-        const entry: InFlight = { fragment: item.fragment, size, done: false, matches: Promise.resolve({ ok: [] }) };
-        entry.matches = Promise.resolve()
-          .then(() => detectFragment(item.fragment))
-          .then((ok) => ({ ok }), (err: unknown) => ({ err }))
-          .finally(() => {
-            entry.done = true;
-          });
-        inflight.push(entry);
-        inflightSize += size;
-        if (opts.detectFragment) {
-          // A synchronous source never gives the event loop a turn, so worker replies would wait
-          // until the queue is full and every worker idles: let them in, and take what is done.
-          if (++dispatched % 4 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-          while (inflight[0]?.done) await settle(inflight.shift());
-        }
-        while (inflight.length >= maxInflight || inflightSize > maxInflightSize) await settle(inflight.shift());
+      case 'fragment':
+        if (dispatch) await dispatch.add(item.fragment);
+        else take(item.fragment, detectLocated(item.fragment, detector));
         break;
-      }
       default: {
         const never: never = item;
         throw new Error(`unknown source item ${JSON.stringify(never)}`);
@@ -142,7 +168,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     }
   }
 
-  while (inflight.length > 0) await settle(inflight.shift());
+  await dispatch?.finish();
 
   const analysed = await analyse([...pending.values()], rulesById, opts);
   const filtered = applyFilters(opts.annotate ? await opts.annotate(analysed) : analysed.map((p) => p.finding), {

@@ -77,7 +77,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
     allow: config.allow,
     showSuppressed: flags.showSuppressed === true,
     ...(progress ? { onProgress: progress.update } : {}),
-    ...(pool ? { detectFragment: pool.detect } : {}),
+    ...(pool ? { detectBatch: pool.detectBatch } : {}),
     ...(annotate ? { annotate } : {}),
   };
   let result: ScanResult;

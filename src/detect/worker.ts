@@ -11,11 +11,12 @@ export interface WorkerInit {
 }
 export interface WorkerRequest {
   id: number;
-  fragment: Fragment;
+  fragments: Fragment[];
 }
 export interface WorkerReply {
   id: number;
-  matches?: LocatedMatch[];
+  /** one list per fragment, in order */
+  matches?: LocatedMatch[][];
   error?: string;
 }
 
@@ -25,7 +26,7 @@ if (parentPort) {
   const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file)));
   port.on('message', (req: WorkerRequest) => {
     try {
-      const reply: WorkerReply = { id: req.id, matches: detectLocated(req.fragment, detector) };
+      const reply: WorkerReply = { id: req.id, matches: req.fragments.map((f) => detectLocated(f, detector)) };
       port.postMessage(reply);
     } catch (err) {
       port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply);
