@@ -46,7 +46,7 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** detection on worker threads, a batch of fragments at a time; default: on this thread */
   detectBatch?: (fragments: Fragment[]) => Promise<LocatedMatch[][]>;
-  /** characters (or bytes) of fragments in flight at once (default 16 Mi): bounds memory */
+  /** characters (or bytes) of fragments in flight at once (default 4 Mi): bounds memory, since each is copied to a worker and queued there */
   maxInflightSize?: number;
   /**
    * Source-specific facts that need the raw secret (git: is it still present at HEAD?).
@@ -67,7 +67,7 @@ function createDispatcher(
 ): { add: (f: Fragment) => Promise<void>; finish: () => Promise<void> } {
   const BATCH_SIZE = 256 * 1024;
   const BATCH_COUNT = 512;
-  const maxInflightSize = opts.maxInflightSize ?? 16 * 1024 * 1024;
+  const maxInflightSize = opts.maxInflightSize ?? 4 * 1024 * 1024;
   type InFlight = { fragments: Fragment[]; size: number; done: boolean; results: Promise<{ ok: LocatedMatch[][] } | { err: unknown }> };
   const inflight: InFlight[] = [];
   let inflightSize = 0;

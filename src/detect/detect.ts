@@ -120,7 +120,9 @@ export function runRule(rule: Rule, text: string): Match[] {
     const group = rule.hasSecretGroup ? m.indices?.groups?.['secret'] : m.indices?.[0];
     if (!group) continue;
     const [secretStart, secretEnd] = group;
-    const secret = text.slice(secretStart, secretEnd);
+    // A copy, not a slice: V8 keeps a sliced string's whole parent alive, and a finding that
+    // held a slice of a 1 MiB chunk would keep the chunk in memory until the report is written.
+    const secret = Buffer.from(text.slice(secretStart, secretEnd), 'utf8').toString('utf8');
     if (passesGates(rule, secret)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index });
   }
   return out;

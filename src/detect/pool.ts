@@ -18,7 +18,7 @@ export async function createDetectPool(rules: readonly Rule[], size: number): Pr
   let nextId = 0;
   let failure: unknown = null;
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot = i;
     worker.on('message', (reply: WorkerReply) => {
       const w = waiting.get(reply.id);

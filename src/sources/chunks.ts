@@ -4,7 +4,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Fragment, Provenance } from '../core/types.js';
 
-export const CHUNK_CHARS = 4 * 1024 * 1024;
+export const CHUNK_CHARS = 1024 * 1024;
 export const OVERLAP = 16 * 1024;
 
 export interface ChunkerOptions {
