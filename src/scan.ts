@@ -46,6 +46,8 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** detection on worker threads, a batch of fragments at a time; default: on this thread */
   detectBatch?: (fragments: Fragment[]) => Promise<LocatedMatch[][]>;
+  /** detect on this thread until this many characters were seen (default 8 Mi), then hand over to detectBatch */
+  parallelAfter?: number;
   /** characters (or bytes) of fragments in flight at once (default 4 Mi): bounds memory, since each is copied to a worker and queued there */
   maxInflightSize?: number;
   /**
@@ -134,6 +136,9 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     if (matches.length > 0) group(fragment, matches, rulesById, byId, pending, inlineSuppressed);
   };
   const dispatch = opts.detectBatch ? createDispatcher(opts.detectBatch, take, opts) : undefined;
+  // Workers pay off only on large inputs: a pre-commit check stays on this thread.
+  const parallelAfter = opts.parallelAfter ?? 8 * 1024 * 1024;
+  let seen = 0;
 
   for await (const item of source) {
     switch (item.type) {
@@ -151,8 +156,11 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         notes.push(item.message);
         break;
       case 'fragment':
-        if (dispatch) await dispatch.add(item.fragment);
-        else take(item.fragment, detectLocated(item.fragment, detector));
+        if (dispatch && seen > parallelAfter) await dispatch.add(item.fragment);
+        else {
+          seen += item.fragment.bytes?.byteLength ?? item.fragment.text.length;
+          take(item.fragment, detectLocated(item.fragment, detector));
+        }
         break;
       default: {
         const never: never = item;

@@ -6,7 +6,7 @@ import { parseDuration } from '../analyze/duration.js';
 import { SEVERITY_RANK } from '../analyze/severity.js';
 import { loadConfig, findConfig, type Config } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
-import type { Finding, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
+import type { Finding, Fragment, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { loadRules } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
@@ -63,7 +63,12 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
   const showProgress = flags.progress ?? io.stderrIsTTY;
   const progress = showProgress && io.stderrIsTTY ? await createProgress(command) : undefined;
-  const pool = jobs > 1 ? await (await import('../detect/pool.js')).createDetectPool(rules, jobs) : undefined;
+  // Workers start on the first batch handed to them, which small scans never reach.
+  let pool: Promise<import('../detect/pool.js').DetectPool> | undefined;
+  const detectBatch = async (fragments: Fragment[]) => {
+    pool ??= import('../detect/pool.js').then((m) => m.createDetectPool(rules, jobs));
+    return (await pool).detectBatch(fragments);
+  };
   const source = makeSource(config);
   const options: ScanOptions = {
     command,
@@ -77,7 +82,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
     allow: config.allow,
     showSuppressed: flags.showSuppressed === true,
     ...(progress ? { onProgress: progress.update } : {}),
-    ...(pool ? { detectBatch: pool.detectBatch } : {}),
+    ...(jobs > 1 ? { detectBatch } : {}),
     ...(annotate ? { annotate } : {}),
   };
   let result: ScanResult;
@@ -85,7 +90,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
     result = await scan(source, options);
   } finally {
     progress?.stop();
-    await pool?.close();
+    if (pool) await (await pool).close();
   }
 
   for (const e of result.errors) io.stderr(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
