@@ -239,7 +239,22 @@ function group(
   }
 }
 
+/**
+ * A finding outlives its fragment, so its strings must not be slices of the source's buffers:
+ * V8 keeps a sliced string's whole parent alive (a step name cut from a 1 MiB read chunk would
+ * keep the chunk until the report is written).
+ */
+function own<T>(value: T): T {
+  return (typeof value === 'string' ? Buffer.from(value, 'utf8').toString('utf8') : value) as T;
+}
+
 function provenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
+  const fields = rawProvenanceFields(fragment);
+  for (const key of Object.keys(fields) as Array<keyof typeof fields>) (fields as Record<string, unknown>)[key] = own(fields[key]);
+  return fields;
+}
+
+function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
   const p = fragment.provenance;
   switch (p.kind) {
     case 'dir':

@@ -79,7 +79,8 @@ export function detect(fragment: Fragment, detector: Detector): Match[] {
     }
   });
   if (fragment.knownSecrets) {
-    for (const value of fragment.knownSecrets) {
+    for (const known of fragment.knownSecrets) {
+      const value = Buffer.from(known, 'utf8').toString('utf8'); // not a slice of the source's buffer
       for (let at = text.indexOf(value); at !== -1 && at < limit; at = text.indexOf(value, at + value.length)) {
         matches.push({ ruleId: MASKED_VALUE_RULE_ID, secret: value, secretStart: at, secretEnd: at + value.length, matchStart: at, rank: 1, order: -1 });
       }
