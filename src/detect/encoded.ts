@@ -19,7 +19,7 @@ const MAX_VALUE = 1024 * 1024;
 
 // Whole encoded values live in manifests, config and data, not in source code; skipping code
 // keeps this pass off the hot path of a scan of a source tree (it would halve its speed).
-const CODE = /\.(?:[cm]?[jt]sx?|map|css|s[ac]ss|less|html?|vue|svelte|py|go|rs|java|kt|scala|c|cc|cpp|h|hpp|cs|rb|php|swift|m|mm|pl|lua|dart|r|sql|ex|exs|erl|clj|hs|ml|fs|jl|zig|nim|d\.ts|snap|lock|sum)$/i;
+const CODE = /\.(?:[cm]?[jt]sx?|map|css|s[ac]ss|less|html?|vue|svelte|py|go|rs|java|kt|scala|c|cc|cpp|h|hpp|cs|rb|php|swift|m|mm|pl|pm|pod|lua|dart|r|sql|ex|exs|erl|clj|hs|ml|fs|jl|zig|nim|d\.ts|snap|lock|sum)$/i;
 
 /** Whether whole encoded values in this path are worth decoding. */
 export function mayHoldEncodedValues(path: string): boolean {
