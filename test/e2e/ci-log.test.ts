@@ -1,5 +1,7 @@
 // End to end: `tokensprawl ci-log` on the CI log fixtures (GitHub Actions archive and run folder,
 // gh run view, GitLab, Jenkins, plain CRLF), as a user runs it from the folder holding the logs.
+import zlib from 'node:zlib';
+import { storedZip } from '../helpers/zip.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -183,7 +185,7 @@ describe('masks, errors and leaks', () => {
     const token = fakeGithubToken('ghp', 'ci-corrupt');
     const t = tmpTree({});
     try {
-      writeFileSync(path.join(t.dir, 'run.zip'), storedZip([
+      writeFileSync(path.join(t.dir, 'run.zip'), corruptibleZip([
         ['build/1_Broken.txt', '2024-05-01T12:00:00.0000000Z hello world\n'],
         ['build/2_Push.txt', `2024-05-01T12:00:01.0000000Z pushing with ${token}\n`],
       ], 'hello world'));
@@ -205,56 +207,18 @@ describe('masks, errors and leaks', () => {
 });
 
 /**
- * A zip of stored (uncompressed) entries; the first occurrence of `corrupt` in the data is altered
- * after the CRC was computed, so that entry fails its CRC-32 check.
+ * A zip of stored entries; the entry holding `corrupt` keeps the CRC of its data as written, then
+ * has that text altered, so it fails its CRC-32 check.
  */
-function storedZip(entries: Array<[string, string]>, corrupt?: string): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of entries) {
-    const data = Buffer.from(content);
-    const nameBuf = Buffer.from(name);
-    const crc = crc32(data);
-    if (corrupt) {
-      const at = data.indexOf(corrupt);
-      if (at >= 0) data[at] = (data[at] ?? 0) ^ 1;
-    }
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(data.length, 20);
-    cd.writeUInt32LE(data.length, 24);
-    cd.writeUInt16LE(nameBuf.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, data);
-    central.push(cd, nameBuf);
-    offset += 30 + nameBuf.length + data.length;
-  }
-  const cdBuf = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cdBuf.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cdBuf, end]);
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
+function corruptibleZip(entries: Array<[string, string]>, corrupt?: string): Buffer {
+  return storedZip(
+    entries.map(([name, content]) => {
+      const data = Buffer.from(content);
+      const at = corrupt ? data.indexOf(corrupt) : -1;
+      if (at < 0) return { name, data };
+      const crc = zlib.crc32(data);
+      data[at] = (data[at] ?? 0) ^ 1;
+      return { name, data, crc };
+    }),
+  );
 }
