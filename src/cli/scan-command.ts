@@ -43,7 +43,8 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   const flags = raw as unknown as ScanFlags;
   const now = parseNow(flags.now);
   const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
-  const jobs = parseCount('--jobs', flags.jobs) ?? io.cpus;
+  // git itself keeps a core busy producing the history, so a history scan leaves it one.
+  const jobs = parseCount('--jobs', flags.jobs) ?? (command === 'git' ? Math.max(1, io.cpus - 1) : io.cpus);
 
   // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
   const { root, targets, makeSource, annotate } = await prepareSource(command, args, flags, io, shard);
