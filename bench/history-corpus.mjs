@@ -2,8 +2,7 @@
 // history of `commits` commits, built with `git fast-import`: files added a few at a time,
 // edited, deleted; tokens planted in edits and in new files, and some removed again later
 // (a leak that was "fixed" in a later commit must still be found in history); short feature
-// branches merged back with --no-ff style merges. bench/make-history-repo.mjs builds synthetic
-// content only and records no manifest, so the benchmark uses this one.
+// branches merged back with --no-ff style merges. A manifest records where each token is.
 //
 //   node bench/history-corpus.mjs <repo-dir> --from <dir> [--commits 2500] [--tokens 400]
 import { spawn, spawnSync } from 'node:child_process';
