@@ -55,7 +55,7 @@ export async function createDetectPool(rules: readonly Rule[], size: number): Pr
       }
       return new Promise<LocatedMatch[][]>((resolve, reject) => {
         waiting.set(id, { resolve, reject, slot, size });
-        const req: WorkerRequest = { id, fragments };
+        const req: WorkerRequest = { id, fragments: fragments.map(slim) };
         target.worker.postMessage(req, transfer);
       });
     },
@@ -63,4 +63,20 @@ export async function createDetectPool(rules: readonly Rule[], size: number): Pr
       await Promise.all(workers.map((w) => w.worker.terminate()));
     },
   };
+}
+
+/**
+ * What a worker needs of a fragment: its text and how to locate in it. The provenance stays on
+ * this thread (the worker only needs the path, for path-restricted rules): cloning a queue
+ * message's provenance for every field cost as much as detecting in it.
+ */
+function slim(f: Fragment): Fragment {
+  const out: Fragment = { text: f.text, provenance: { kind: 'dir', path: f.provenance.path }, line: f.line, column: f.column };
+  if (f.bytes) out.bytes = f.bytes;
+  if (f.pinned) out.pinned = f.pinned;
+  if (f.columnMaps) out.columnMaps = f.columnMaps;
+  if (f.acceptBefore !== undefined) out.acceptBefore = f.acceptBefore;
+  if (f.knownSecrets) out.knownSecrets = f.knownSecrets;
+  if (f.decodedFrom) out.decodedFrom = f.decodedFrom;
+  return out;
 }
