@@ -222,7 +222,7 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
         problem(
           'long-lifetime',
           sev,
-          `lives ${formatDuration(lifetimeSeconds)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`,
+          `lives ${overMax(lifetimeSeconds, opts.maxLifetimeSeconds)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`,
         ),
       );
     } else if (lifetimeSeconds === null && remaining !== null && remaining > opts.maxLifetimeSeconds) {
@@ -331,4 +331,10 @@ async function checkSignature(token: string, form: JwtForm, opts: JwtOptions): P
   } catch {
     return 'unverified';
   }
+}
+
+/** A lifetime just over the maximum must not read like the maximum ("1h" for 3,605 s). */
+function overMax(seconds: number, max: number): string {
+  const shown = formatDuration(seconds);
+  return shown === formatDuration(max) ? `${shown} (${Math.round(seconds)} s)` : shown;
 }

@@ -37,3 +37,14 @@ describe('formatDuration', () => {
     expect(formatDuration(seconds)).toBe(text);
   });
 });
+
+describe('long-lifetime message', () => {
+  it('does not show a lifetime just over the maximum as the maximum', async () => {
+    const { analyzeJwt } = await import('../../src/analyze/jwt.js');
+    const { es256, clean, NOW, NOW_S } = await import('./jwt-helpers.js');
+    const token = await es256(clean({ iat: NOW_S - 5, exp: NOW_S + 3600 }));
+    const a = await analyzeJwt(token, { now: NOW, maxLifetimeSeconds: 3600 });
+    const p = a?.problems.find((x) => x.id === 'long-lifetime');
+    expect(p?.message).toContain('1h (3605 s)');
+  });
+});
