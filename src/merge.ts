@@ -5,7 +5,7 @@
 
 import { compareFindings, compareStrings } from './core/order.js';
 import { readFile } from 'node:fs/promises';
-import { TargetError, UsageError, describeError } from './core/errors.js';
+import { TargetError, UsageError, describeError, describeJsonError } from './core/errors.js';
 import { SEVERITIES } from './core/types.js';
 import type { Finding, ScanError, ScanResult, ScanStats, Severity } from './core/types.js';
 import {
@@ -58,7 +58,7 @@ async function loadReport(file: string): Promise<Loaded> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`merge: ${file} is not JSON (${describeError(err)})`, { cause: err });
+    throw new UsageError(`merge: ${file} is not a report (${describeJsonError(err, text)})`, { cause: err });
   }
   const shape = reportShape(doc);
   switch (shape.kind) {

@@ -147,7 +147,7 @@ describe('mergeReports: bad inputs', () => {
   it('is a UsageError for no files, non-JSON, foreign JSON, a broken report, or JSON mixed with SARIF', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /no reports given/],
-      [[write('{ nope')], /is not JSON/],
+      [[write('{ nope')], /is not a report \(invalid JSON/],
       [[write({ hello: 'world' })], /not a tokensprawl JSON report or SARIF 2\.1\.0 log \(no tool.name/],
       [[write({ ...report('dir', []), findings: [{ id: 1 }] })], /findings\[0\] lacks id/],
       [[write({ version: '2.0.0', runs: [] })], /SARIF version "2.0.0"/],

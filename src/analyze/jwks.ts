@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compactVerify, createLocalJWKSet, errors, importJWK } from 'jose';
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import type { SignatureState } from '../core/types.js';
-import { TargetError, UsageError, describeError } from '../core/errors.js';
+import { TargetError, UsageError, describeError, describeJsonError } from '../core/errors.js';
 
 /** Offline JWS signature check against a JWK Set. Never throws from verify(). */
 export interface JwksVerifier {
@@ -123,7 +123,7 @@ export async function loadJwks(file: string): Promise<JwksVerifier> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not a JWK Set (invalid JSON: ${describeError(err)})`, { cause: err });
+    throw new UsageError(`${file}: not a JWK Set (${describeJsonError(err, text)})`, { cause: err });
   }
   return createJwksVerifier(parsed, file);
 }

@@ -70,6 +70,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Find bearer tokens where they leak, and judge every JWT.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError()
+    .enablePositionalOptions()
+    // Accepted before the command too (`tokensprawl --no-progress dir`), so scripts can pass it everywhere.
+    .option('--no-progress', 'no progress output')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -77,7 +80,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     async (...args: unknown[]): Promise<void> => {
       const cmd = args[args.length - 1] as Command;
       const { runScanCommand } = await import('./scan-command.js');
-      setExit(await runScanCommand(command, cmd.processedArgs as unknown[], cmd.opts(), io));
+      const opts = cmd.opts();
+      if (program.opts()['progress'] === false) opts['progress'] = false;
+      setExit(await runScanCommand(command, cmd.processedArgs as unknown[], opts, io));
     };
 
   scanOptions(program.command('dir').argument('[paths...]', 'files and folders', ['.']).description('scan files and folders (default "."); honours .gitignore'))
@@ -117,7 +122,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await runJwtCommand(token, opts, io));
     });
 
-  const rules = program.command('rules').description('inspect the loaded rules');
+  const rules = program.command('rules').description('inspect the loaded rules').option('--no-progress', 'accepted for scripts; nothing runs long');
   for (const [name, description] of [
     ['list', 'the loaded rules, one a line'],
     ['test', "check every rule against its own examples; non-zero on failure"],

@@ -10,7 +10,7 @@ export interface Progress {
 
 const DELAY_MS = 1000;
 
-export async function createProgress(command: SourceKind): Promise<Progress> {
+export async function createProgress(command: SourceKind, tty: boolean): Promise<Progress> {
   const cliProgress = (await import('cli-progress')).default;
   const started = Date.now();
   const unit = command === 'git' ? 'commits' : command === 'queue' ? 'messages' : 'files';
@@ -21,7 +21,8 @@ export async function createProgress(command: SourceKind): Promise<Progress> {
       hideCursor: true,
       clearOnComplete: true,
       fps: 5,
-      noTTYOutput: false,
+      noTTYOutput: !tty,
+      notTTYSchedule: 2000,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { parseDuration } from '../analyze/duration.js';
 import { SEVERITY_RANK } from '../analyze/severity.js';
 import { loadConfig, findConfig, type Config } from '../config/load.js';
-import { UsageError } from '../core/errors.js';
+import { describeError, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Fragment, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { loadRules } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
 import { wantsColor, type Io } from './io.js';
+import { withZone } from './time.js';
 import { createProgress } from './progress.js';
 import { INFORMATION_URI, VERSION } from './main.js';
 
@@ -42,6 +43,8 @@ export interface ScanFlags {
 export async function runScanCommand(command: SourceKind, args: unknown[], raw: Record<string, unknown>, io: Io): Promise<number> {
   const flags = raw as unknown as ScanFlags;
   const now = parseNow(flags.now);
+  // A report that cannot be written must fail before the scan, not after it.
+  if (flags.output) await checkWritable(path.resolve(io.cwd, flags.output));
   const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
   const jobs = parseCount('--jobs', flags.jobs) ?? defaultJobs(command, io.cpus);
 
@@ -49,20 +52,23 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   const { root, targets, makeSource, annotate } = await prepareSource(command, args, flags, io, shard);
   const config = await readConfig(flags.config, root, io.cwd);
 
-  const rules = await loadRules({
+  const loaded = await loadRules({
     builtin: flags.builtinRules !== false,
     dirs: [...config.rules, ...flags.rules.map((d) => path.resolve(io.cwd, d))],
-    disabled: config.disabledRules,
   });
-  const maxLifetimeSeconds = parseDuration(flags.maxLifetime ?? config.maxLifetime ?? '1h');
+  const disabled = new Set(config.disabledRules);
+  for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
+  const rules = loaded.filter((r) => !disabled.has(r.id));
+  if (rules.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
+  const maxLifetimeSeconds = parseDurationFlag(flags.maxLifetime ? '--max-lifetime' : 'maxLifetime (config)', flags.maxLifetime ?? config.maxLifetime ?? '1h');
   const failOn = flags.failOn ?? config.failOn ?? 'low';
   const jwks = flags.jwks ? await (await import('../analyze/jwks.js')).loadJwks(path.resolve(io.cwd, flags.jwks)) : undefined;
   const baselineIds = flags.baseline
     ? await (await import('../filters/baseline.js')).loadBaseline(path.resolve(io.cwd, flags.baseline))
     : undefined;
 
-  const showProgress = flags.progress ?? io.stderrIsTTY;
-  const progress = showProgress && io.stderrIsTTY ? await createProgress(command) : undefined;
+  // On by default only on a TTY; --progress forces it (as plain lines when stderr is not a TTY).
+  const progress = (flags.progress ?? io.stderrIsTTY) ? await createProgress(command, io.stderrIsTTY) : undefined;
   // Workers start on the first batch handed to them, which small scans never reach.
   let pool: Promise<import('../detect/pool.js').DetectPool> | undefined;
   const detectBatch = async (fragments: Fragment[]) => {
@@ -96,8 +102,8 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   for (const e of result.errors) io.stderr(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
   for (const n of result.scan.notes ?? []) io.stderr(`tokensprawl: note: ${n}\n`);
 
-  const report = await render(result, flags, rules, io, now);
-  if (flags.output) await writeFile(path.resolve(io.cwd, flags.output), report);
+  const report = await render(result, flags, rules, io, now, sarifPrefix(root, io.cwd));
+  if (flags.output) await writeReport(path.resolve(io.cwd, flags.output), report);
   else io.stdout(report);
 
   return exitCodeFor(result, failOn, flags.failOnErrors === true);
@@ -111,7 +117,13 @@ export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', failO
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }
 
-async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule[], io: Io, now: Date): Promise<string> {
+/** The scanned root as seen from the directory the scan ran from, when it lies below it. */
+function sarifPrefix(root: string, cwd: string): string {
+  const rel = path.relative(cwd, root);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? '' : rel.split(path.sep).join('/');
+}
+
+async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule[], io: Io, now: Date, uriPrefix: string): Promise<string> {
   switch (flags.format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(result);
@@ -122,6 +134,7 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
         version: VERSION,
         informationUri: INFORMATION_URI,
         ...(flags.sarifCategory ? { category: flags.sarifCategory } : {}),
+        ...(uriPrefix ? { uriPrefix } : {}),
       });
       for (const w of out.warnings) io.stderr(`tokensprawl: ${w}\n`);
       return out.text;
@@ -151,7 +164,8 @@ async function prepareSource(
     case 'dir': {
       const paths = (args[0] as string[] | undefined) ?? ['.'];
       const { checkDirTargets, dirSource } = await import('../sources/fs.js');
-      const abs = paths.map((p) => path.resolve(io.cwd, p));
+      // A path given twice (or as ./x and x) is scanned once.
+      const abs = [...new Set(paths.map((p) => path.resolve(io.cwd, p)))];
       await checkDirTargets(abs);
       const { stat } = await import('node:fs/promises');
       const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
@@ -223,7 +237,7 @@ async function readConfig(explicit: string | undefined, root: string, cwd: strin
 
 function parseNow(value: string | undefined): Date {
   if (value === undefined) return new Date();
-  const t = Date.parse(value);
+  const t = Date.parse(withZone(value));
   if (Number.isNaN(t)) throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
   return new Date(t);
 }
@@ -245,4 +259,33 @@ function defaultJobs(command: SourceKind, cpus: number): number {
   if (command === 'queue') return 1;
   if (command === 'git') return Math.max(1, cpus - 1);
   return cpus;
+}
+
+
+function parseDurationFlag(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new UsageError(`${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/** The report's folder must exist and the path must not be a folder. */
+async function checkWritable(file: string): Promise<void> {
+  const { stat, access, constants } = await import('node:fs/promises');
+  const info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) throw new TargetError(`-o ${file}: is a directory`);
+  try {
+    await access(path.dirname(file), constants.W_OK);
+  } catch (err) {
+    throw new TargetError(`-o ${file}: cannot write there (${describeError(err)})`, { cause: err });
+  }
+}
+
+export async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (err) {
+    throw new TargetError(`-o ${file}: cannot write the report (${describeError(err)})`, { cause: err });
+  }
 }

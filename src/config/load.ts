@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
-import { ConfigError, TargetError, describeError } from '../core/errors.js';
+import { ConfigError, TargetError, describeError, describeName } from '../core/errors.js';
 import type { Severity } from '../core/types.js';
 import type { AllowEntry } from '../filters/allowlist.js';
 import { DURATION_PATTERN, EXPIRES_PATTERN, RULE_ID_PATTERN, configSchema } from './schema.js';
@@ -130,11 +130,11 @@ function isRealDate(s: string): boolean {
 }
 
 function describeAjvError(e: ErrorObject): string {
-  const at = e.instancePath || '/';
+  const at = safePointer(e.instancePath) || '/';
   switch (e.keyword) {
     case 'additionalProperties': {
       const extra = String((e.params as { additionalProperty?: unknown }).additionalProperty);
-      return `${e.instancePath}/${extra} is not a known setting`;
+      return `${safePointer(e.instancePath)}/${extra.length <= 24 ? extra : describeName(extra)} is not a known setting`;
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
@@ -160,4 +160,12 @@ function dedupe(items: string[]): string[] {
 
 function firstLine(s: string): string {
   return s.split('\n', 1)[0] ?? s;
+}
+
+/** A JSON pointer into the config with long keys cut: a key may be a pasted secret. */
+function safePointer(pointer: string): string {
+  return pointer
+    .split('/')
+    .map((seg) => (seg.length <= 24 ? seg : describeName(seg)))
+    .join('/');
 }

@@ -31,3 +31,21 @@ export function describeError(err: unknown): string {
   }
   return String(err);
 }
+
+/**
+ * Why a text is not JSON, without the excerpt of the text that V8 puts in its message (the
+ * text may be a secret): "invalid JSON at line 3, column 14", or just "invalid JSON".
+ */
+export function describeJsonError(err: unknown, text: string): string {
+  const m = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
+  if (!m) return err instanceof Error && /Unexpected end of JSON input/.test(err.message) ? 'invalid JSON: it ends too early' : 'invalid JSON';
+  const at = Number(m[1]);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return `invalid JSON at line ${line}, column ${at - before.lastIndexOf('\n')}`;
+}
+
+/** A name from input shown in a message: short names as they are, long ones cut, since a key may be a pasted secret. */
+export function describeName(name: string): string {
+  return name.length <= 24 ? `"${name}"` : `"${name.slice(0, 4)}…" (${name.length} characters)`;
+}

@@ -2,7 +2,7 @@
 // (rule + secret hash + path), so a moved line stays hidden and a new token on it does not.
 
 import { readFile } from 'node:fs/promises';
-import { TargetError, UsageError, describeError } from '../core/errors.js';
+import { TargetError, UsageError, describeError, describeJsonError } from '../core/errors.js';
 import type { Finding } from '../core/types.js';
 
 export interface FilterOutcome {
@@ -33,7 +33,7 @@ export async function loadBaseline(file: string): Promise<Set<string>> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`baseline ${file}: not a tokensprawl JSON report (invalid JSON: ${describeError(err)})`, {
+    throw new UsageError(`baseline ${file}: not a tokensprawl JSON report (${describeJsonError(err, text)})`, {
       cause: err,
     });
   }

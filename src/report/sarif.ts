@@ -14,6 +14,11 @@ export interface SarifContext {
   informationUri: string;
   /** GitHub's limits unless overridden (tests lower them) */
   limits?: Partial<SarifLimits>;
+  /**
+   * Where the scanned root lies under %SRCROOT% (the directory the scan ran from, normally the
+   * repository's top): `dir sub` reports `x.txt`, but code scanning needs `sub/x.txt`.
+   */
+  uriPrefix?: string;
 }
 
 export interface SarifLimits {
@@ -239,7 +244,7 @@ function buildLog(result: ScanResult, findings: readonly Finding[], ctx: SarifCo
     },
     ...(ctx.category ? { automationDetails: { id: automationId(ctx.category) } } : {}),
     originalUriBaseIds: {
-      [SRCROOT]: { description: { text: 'The root the scan was run from; every result uri is relative to it.' } },
+      [SRCROOT]: { description: { text: 'The directory the scan was run from (normally the repository top); every result uri is relative to it.' } },
     },
     columnKind: 'utf16CodeUnits',
     invocations: [
@@ -257,7 +262,7 @@ function buildLog(result: ScanResult, findings: readonly Finding[], ctx: SarifCo
           : {}),
       },
     ],
-    results: findings.map((f) => toResult(f, ruleIndex.get(f.ruleId) ?? 0)),
+    results: findings.map((f) => toResult(f, ruleIndex.get(f.ruleId) ?? 0, ctx.uriPrefix ?? '')),
     properties: { command: result.scan.command, now: result.scan.now },
   };
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
@@ -357,7 +362,7 @@ export function toUri(path: string): string {
     .join('/');
 }
 
-function toResult(f: Finding, ruleIndex: number): SarifResult {
+function toResult(f: Finding, ruleIndex: number, uriPrefix: string): SarifResult {
   const { artifact, member } = splitArchivePath(f.location.path);
   const result: SarifResult = {
     ruleId: f.ruleId,
@@ -367,7 +372,7 @@ function toResult(f: Finding, ruleIndex: number): SarifResult {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: toUri(artifact) || '.', uriBaseId: SRCROOT },
+          artifactLocation: { uri: toUri(uriPrefix ? `${uriPrefix}/${artifact}` : artifact) || '.', uriBaseId: SRCROOT },
           region: region(f),
         },
       },

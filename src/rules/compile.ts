@@ -34,6 +34,8 @@ function compileRegex(field: string, source: string, flags: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (err) {
-    throw new Error(`${field} is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}`);
+    // V8 quotes the whole pattern in its message; a pattern may hold a literal token.
+    const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
+    throw new Error(`${field} is not a valid regular expression: ${why}`);
   }
 }

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { RuleError } from '../core/errors.js';
+import { describeName, RuleError } from '../core/errors.js';
 import { compileRule } from './compile.js';
 import type { RawRuleFile, Rule } from './types.js';
 
@@ -142,9 +142,9 @@ async function ruleFiles(dirOrFile: string): Promise<string[]> {
 
 /** "/rules/3/severity must be equal to one of the allowed values (id: foo)" */
 export function describeAjvError(e: ErrorObject, doc?: unknown): string {
-  const at = e.instancePath || '/';
+  const at = e.instancePath.split('/').map((seg) => (seg.length <= 24 ? seg : describeName(seg))).join('/') || '/';
   let detail = e.message ?? 'is invalid';
-  if (e.keyword === 'additionalProperties') detail = `has unknown field "${String(e.params['additionalProperty'])}"`;
+  if (e.keyword === 'additionalProperties') detail = `has unknown field ${describeName(String(e.params['additionalProperty']))}`;
   if (e.keyword === 'enum') detail += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
   const id = ruleIdAt(doc, at);
   return `${at} ${detail}${id ? ` (rule ${id})` : ''}`;

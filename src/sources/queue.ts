@@ -6,6 +6,7 @@ import { access, constants, open, readdir, readFile, stat } from 'node:fs/promis
 import path from 'node:path';
 import { TargetError, describeError } from '../core/errors.js';
 import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
+import { chunkStream } from './chunks.js';
 import { decodeLayers, looksEncoded } from './decode.js';
 import {
   consoleMessage,
@@ -259,6 +260,7 @@ function lineItems(
     tree = JSON.parse(text) as unknown;
   } catch {
     out.push(lineError(rel, line.lineNo, malformed(text, 0, text.length, pos)));
+    out.push(unparsedRecord(text, rel, line.lineNo, 1 + bom));
     return;
   }
   let first = true;
@@ -303,6 +305,10 @@ async function* scanDocument(
     if (!(err instanceof JsonScanError)) throw err;
     const at = pos.at(err.offset);
     yield [lineError(rel, at.line, `malformed JSON at column ${at.column}: ${err.message}`)];
+    // A cut-off export still leaks what it holds: scan its text as it is.
+    const raw: SourceItem[] = [];
+    for await (const fragment of chunkStream(once(text), { kind: 'queue', path: rel })) raw.push({ type: 'fragment', fragment });
+    yield raw;
     return;
   }
   let out: SourceItem[] = [];
@@ -346,7 +352,9 @@ function* recordItems(text: string, tree: unknown, format: QueueFormat, rel: str
       rec = ranges.length === 1 && tree !== undefined && r.start === root ? tree : (JSON.parse(text.slice(r.start, r.end)) as unknown);
       leaves = scanLeaves(text, r.start, r.end);
     } catch {
-      yield lineError(rel, pos.at(r.start).line, malformed(text, r.start, r.end, pos));
+      const at = pos.at(r.start);
+      yield lineError(rel, at.line, malformed(text, r.start, r.end, pos));
+      yield unparsedRecord(text.slice(r.start, r.end), rel, at.line, at.column);
       continue;
     }
     const obj = isObject(rec) ? rec : {};
@@ -546,6 +554,15 @@ function rawFragment(text: string, part: MessagePart, provenance: Provenance, po
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+/** A record that is not JSON is still text that may hold a token: scanned as it is. */
+function unparsedRecord(text: string, rel: string, line: number, column: number): SourceItem {
+  return { type: 'fragment', fragment: { text, provenance: { kind: 'queue', path: rel }, line, column } };
+}
 
 function lineError(rel: string, line: number, message: string): SourceItem {
   return { type: 'error', error: { target: `${rel}:${line}`, message } };

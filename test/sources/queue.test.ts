@@ -420,7 +420,8 @@ describe('queue source robustness', () => {
     const text = (await readFile(path.join(ROOT, FIX, 'sqs-receive.json'), 'utf8')).split('\n').slice(0, 12).join('\n');
     await writeFile(path.join(dir, 'truncated.json'), text);
     const r = await collect(['truncated.json'], 'auto', {}, dir);
-    expect(r.fragments).toEqual([]);
+    // no half-read messages, but the text itself is still scanned, from line 1
+    expect(r.fragments.map((f) => [f.text, f.line, f.column, f.provenance])).toEqual([[text, 1, 1, { kind: 'queue', path: 'truncated.json' }]]);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]?.target).toMatch(/^truncated\.json:\d+$/);
   });
