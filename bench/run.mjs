@@ -55,7 +55,7 @@ if (flags.help) {
   --queue-mb <n>        kcat dump size (default 200; quick 8)
   --ci-mb <n>           CI log size (default 200; quick 8)
   --minified-mb <n>     single-line file size (default 50; quick 5)
-  --secretlint-mb <n>   subset scanned by secretlint and tokensprawl (default 32; quick 2)
+  --secretlint-mb <n>   subset scanned by secretlint and tokensprawl (default 16; quick 2)
   --no-secretlint       skip the secretlint rows (they npm-install secretlint)
   --rebuild             rebuild the corpora even when their parameters did not change
   --profile             also profile one dir scan (--jobs 1) and print the top 15 functions
@@ -75,7 +75,7 @@ const cfg = {
   queueMb: num(flags['queue-mb'], 200, 8),
   ciMb: num(flags['ci-mb'], 200, 8),
   minMb: num(flags['minified-mb'], 50, 5),
-  slMb: num(flags['secretlint-mb'], 32, 2),
+  slMb: num(flags['secretlint-mb'], 16, 2),
 };
 const only = flags.only ? new Set(flags.only.split(',')) : null;
 const want = (g) => !only || only.has(g);
