@@ -7,6 +7,7 @@
 //   (?![^C])              -> (?:[C]|$)
 //   (?=X), (?<=X)         -> (?:X) (consumed)
 //   other negative lookarounds: the rule is left out (listed in the row name)
+//   LIT(?<=(?:^|[^C]|%XX)LIT) -> (?-u:\b)LIT     (?!\.\.) -> dropped (ripgrep keeps more matches)
 //   private-jwk           -> its two lookaheads become an alternation of both orders
 //   private-key-pem       -> the BEGIN line only (ripgrep is line-oriented without -U)
 //   (?<name>              -> (?:        flags "i" -> (?i:...)        \d -> [0-9] (ASCII, as in JS)
@@ -25,6 +26,11 @@ export function translate(rule) {
   }
   if (rule.id === 'private-key-pem') return '-----BEGIN[ A-Z0-9]{0,32} PRIVATE KEY(?: BLOCK)?-----';
   let p = rule.pattern;
+  // LIT(?<=(?:^|[^C]|%XX)LIT): the boundary check written after the literal so V8 can search for
+  // the literal first; for ripgrep, a word boundary before the literal.
+  p = p.replace(/^([^(]+)\(\?<=\(\?:\^\|\[\^[^\]]+\]\|%\[0-9A-Fa-f\]\{2\}\)\1\)/, (_m, lit) => `(?-u:\\b)${lit}`);
+  // (?!\.\.): drops documentation values cut with "..."; ripgrep simply keeps those matches
+  p = p.replace(/\(\?!\\\.\\\.\)/g, '');
   p = p.replace(/\(\?<!\[([^\]]+)\]\)/g, (_m, c) => (WORD.has(c) ? '(?-u:\\b)' : `(?:^|[^${c}])`));
   p = p.replace(/\(\?!\[\^((?:\\.|[^\]\\])+)\]\)/g, (_m, c) => `(?:[${c}]|$)`);
   p = p.replace(/\(\?!\[((?:\\.|[^\]\\])+)\]\)/g, (_m, c) => (WORD.has(c) ? '(?-u:\\b)' : `(?:[^${c}]|$)`));

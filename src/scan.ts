@@ -48,7 +48,7 @@ export interface ScanOptions {
   detectBatch?: (fragments: Fragment[]) => Promise<LocatedMatch[][]>;
   /** detect on this thread until this many characters were seen (default 8 Mi), then hand over to detectBatch */
   parallelAfter?: number;
-  /** characters (or bytes) of fragments in flight at once (default 4 Mi): bounds memory, since each is copied to a worker and queued there */
+  /** characters (or bytes) of fragments in flight at once (default 2 Mi): bounds memory, since each is copied to a worker and queued there */
   maxInflightSize?: number;
   /**
    * Source-specific facts that need the raw secret (git: is it still present at HEAD?).
@@ -69,7 +69,7 @@ function createDispatcher(
 ): { add: (f: Fragment) => Promise<void>; finish: () => Promise<void> } {
   const BATCH_SIZE = 256 * 1024;
   const BATCH_COUNT = 512;
-  const maxInflightSize = opts.maxInflightSize ?? 4 * 1024 * 1024;
+  const maxInflightSize = opts.maxInflightSize ?? 2 * 1024 * 1024;
   type InFlight = { fragments: Fragment[]; size: number; done: boolean; results: Promise<{ ok: LocatedMatch[][] } | { err: unknown }> };
   const inflight: InFlight[] = [];
   let inflightSize = 0;
