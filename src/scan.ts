@@ -20,7 +20,7 @@ import type {
 import { createDetector } from './detect/detect.js';
 import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
-import { applyFilters, isInlineAllowed, type AllowEntry } from './filters/index.js';
+import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
 
 export interface ScanProgress {
