@@ -32,7 +32,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError) {
-      io.stderr(`tokensprawl: ${err.message}\n`);
+      // Library messages name files by absolute path; here they read relative to the user.
+      io.stderr(`tokensprawl: ${err.message.split(`${io.cwd}/`).join('')}\n`);
       return 2;
     }
     throw err;

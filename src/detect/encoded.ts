@@ -1,6 +1,6 @@
 // Whole values that are encoded (a Kubernetes Secret's `data:`, a base64 `.dockerconfigjson`
 // auth, an env var holding base64 JSON): found cheaply, decoded with the shared decoder.
-import { decodeLayers, type DecodedText } from '../sources/decode.js';
+import { decodeLayers, type DecodedText } from '../core/decode.js';
 
 export interface EncodedValue {
   start: number;

@@ -164,7 +164,7 @@ async function schemaValidator(): Promise<ValidateFunction> {
   return ajv.compile(JSON.parse(text) as object);
 }
 
+/** Paths in messages are absolute here; the CLI shows them relative to where it runs. */
 function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
+  return p;
 }

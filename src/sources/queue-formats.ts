@@ -1,7 +1,7 @@
 // What each queue tool writes, and which parts of a message are worth scanning.
 // A message becomes metadata (queue, partition, offset, id) and parts: text ranges of the
 // dump, each named by the JSON pointer of its field.
-import { MIN_SECRET_LENGTH, pointerSegment } from './decode.js';
+import { MIN_SECRET_LENGTH, pointerSegment } from '../core/decode.js';
 import { JsonScanError, scanLeaves, type StringLeaf } from './queue-json.js';
 
 export type RecordKind = 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';

@@ -1,7 +1,7 @@
 // A JSON scanner that knows where every string is in the original text, which JSON.parse
 // does not tell: a token in a dump must be reported at its own line and column.
 // It validates structure as it goes, and its errors name an offset, never the input text.
-import { MIN_SECRET_LENGTH, pointerSegment } from './decode.js';
+import { MIN_SECRET_LENGTH, pointerSegment } from '../core/decode.js';
 
 /** A string value of a JSON document, with its offsets in the scanned text (0-based). */
 export interface StringLeaf {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TargetError, describeError } from '../core/errors.js';
 import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
 import { chunkStream } from './chunks.js';
-import { decodeLayers, looksEncoded } from './decode.js';
+import { decodeLayers, looksEncoded } from '../core/decode.js';
 import {
   consoleMessage,
   interpretRecord,

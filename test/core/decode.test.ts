@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeLayers, looksEncoded, pointerSegment, shadowsRaw } from '../../src/sources/decode.js';
+import { decodeLayers, looksEncoded, pointerSegment, shadowsRaw } from '../../src/core/decode.js';
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 const b64url = (s: string): string => Buffer.from(s).toString('base64url');

@@ -3,7 +3,7 @@
 // input yields no decoded text, never an exception.
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import type { DecodeLayer } from '../core/types.js';
+import type { DecodeLayer } from './types.js';
 
 export interface DecodedText {
   /**
