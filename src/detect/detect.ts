@@ -11,7 +11,7 @@ export const MASKED_VALUE_RULE_ID = 'ci-masked-value';
 /** Rules prepared for one scan: the keyword prefilter is built once. */
 export interface Detector {
   rules: readonly Rule[];
-  /** one pass over the lower-cased text finds every keyword present */
+  /** one case-insensitive pass over the text finds every keyword present */
   keywordScan: RegExp;
   rulesByKeyword: ReadonlyMap<string, readonly Rule[]>;
   /** rules that must run on every fragment (none by default; kept for rules without keywords) */
@@ -40,19 +40,19 @@ export function createDetector(rules: readonly Rule[]): Detector {
       pathFilters.set(rule.id, (p) => matcher.ignores(p));
     }
   }
-  return { rules, keywordScan: new RegExp(alternation || '(?!)', 'g'), rulesByKeyword, pathFilters };
+  // Case-insensitive over the original text: a little faster than lower-casing it first.
+  return { rules, keywordScan: new RegExp(alternation || '(?!)', 'gi'), rulesByKeyword, pathFilters };
 }
 
 /** Rules whose keywords occur in `text` (case-insensitive), in rule order. */
 export function candidateRules(text: string, detector: Detector): Rule[] {
-  const lower = text.toLowerCase();
   const found = new Set<Rule>();
   const scan = detector.keywordScan;
   scan.lastIndex = 0;
   let m: RegExpExecArray | null;
   const seen = new Set<string>();
-  while ((m = scan.exec(lower)) !== null) {
-    const k = m[0];
+  while ((m = scan.exec(text)) !== null) {
+    const k = m[0].toLowerCase();
     if (seen.has(k)) continue;
     seen.add(k);
     for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
