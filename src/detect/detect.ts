@@ -14,7 +14,7 @@ export interface Detector {
   /** one case-insensitive pass over the text finds every keyword present */
   keywordScan: RegExp;
   rulesByKeyword: ReadonlyMap<string, readonly Rule[]>;
-  /** rules that must run on every fragment (none by default; kept for rules without keywords) */
+  /** for rules restricted to some paths (`paths` globs): whether a path is one of them */
   pathFilters: ReadonlyMap<string, (path: string) => boolean>;
 }
 
