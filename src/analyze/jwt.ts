@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import type * as Jose from 'jose';
 import type { Binding, JwtAnalysis, JwtForm, JwtProblem, SignatureState } from '../core/types.js';
 import { formatDuration } from './duration.js';
 import { detectFamily, familyNote, familyProblems } from './families.js';
@@ -96,8 +96,10 @@ export function bindingOf(cnf: unknown): Binding {
   return 'unknown';
 }
 
+type JoseDecoders = Pick<typeof Jose, 'decodeJwt' | 'decodeProtectedHeader'>;
+
 /** Decoded parts, or null when the string is not a JWT. Never throws. */
-function decode(token: string): { form: JwtForm; header: Record<string, unknown>; payload?: Record<string, unknown> } | null {
+function decode(token: string, { decodeJwt, decodeProtectedHeader }: JoseDecoders): { form: JwtForm; header: Record<string, unknown>; payload?: Record<string, unknown> } | null {
   if (!looksLikeJwt(token)) return null;
   let header: Record<string, unknown>;
   try {
@@ -133,7 +135,9 @@ function isDpopTyp(typ: unknown): boolean {
  * signature and problems. null when the string is not a JWT. Never throws.
  */
 export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAnalysis | null> {
-  const decoded = decode(token);
+  if (!looksLikeJwt(token)) return null;
+  // jose is loaded on the first JWT: most scans of a source tree find none, and it costs start-up.
+  const decoded = decode(token, await import('jose'));
   if (!decoded) return null;
   const { form, header, payload } = decoded;
   const keptHeader = pick(header, HEADER_KEEP);

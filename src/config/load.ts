@@ -3,8 +3,9 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject } from 'ajv';
+import type * as Yaml from 'yaml';
 import { ConfigError, TargetError, describeError, describeName } from '../core/errors.js';
 import type { Severity } from '../core/types.js';
 import type { AllowEntry } from '../filters/allowlist.js';
@@ -58,6 +59,15 @@ export async function findConfig(root: string): Promise<string | null> {
   return null;
 }
 
+// Loaded when a config file is actually read: most runs have none, and the two libraries cost
+// about 30 ms of start-up. require() keeps parseConfig synchronous.
+const load = createRequire(import.meta.url);
+function libs(): { Ajv: typeof AjvClass; parseDocument: typeof Yaml.parseDocument } {
+  const { Ajv } = load('ajv') as { Ajv: typeof AjvClass };
+  const { parseDocument } = load('yaml') as typeof Yaml;
+  return { Ajv, parseDocument };
+}
+
 export async function loadConfig(file: string): Promise<Config> {
   let text: string;
   try {
@@ -70,6 +80,7 @@ export async function loadConfig(file: string): Promise<Config> {
 
 /** Pure part of loadConfig: `file` names the source in messages and anchors relative rule dirs. */
 export function parseConfig(text: string, file: string): Config {
+  const { Ajv, parseDocument } = libs();
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
