@@ -15,6 +15,7 @@
 //
 // Order: parents before children (`--topo-order --reverse`), so when two commits add the same
 // secret with the same author date, the first one yielded is the topologically earliest.
+import { readAhead } from './read-ahead.js';
 import { inShard } from '../core/shard.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
@@ -259,7 +260,7 @@ async function* walk(
 
 /** Yields the parser's items for every stdout chunk of `child`. */
 async function* drain(child: ChildProcess, parser: DiffParser): AsyncGenerator<SourceItem> {
-  for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+  for await (const chunk of readAhead(child.stdout!)) {
     yield* parser.push(chunk);
   }
   yield* parser.end();
