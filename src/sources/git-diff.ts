@@ -67,8 +67,8 @@ export class DiffParser {
   private newLine = 1;
 
   private mode: Mode = 'start';
-  private head: Buffer | null = null;
-  private header: Buffer[] = [];
+  private head: string | null = null;
+  private header: string[] = [];
   private headerBytes = 0;
   /** whether the current skipped line is part of the new file (advances newLine) */
   private skipInResult = false;
@@ -87,13 +87,16 @@ export class DiffParser {
     this.commitOpen = initial !== null;
   }
 
+  // One UTF-8 decode per chunk, then lines as strings: decoding line by line cost more than
+  // the parse itself (a character split across chunks is held back by the decoder).
   push(chunk: Buffer): SourceItem[] {
     const out: SourceItem[] = [];
+    const text = this.decoder.write(chunk);
     let pos = 0;
-    while (pos < chunk.length) {
-      const nl = chunk.indexOf(0x0a, pos);
-      const end = nl === -1 ? chunk.length : nl;
-      this.piece(chunk.subarray(pos, end), nl !== -1, out);
+    while (pos < text.length) {
+      const nl = text.indexOf('\n', pos);
+      const end = nl === -1 ? text.length : nl;
+      this.piece(text.slice(pos, end), nl !== -1, out);
       pos = end + 1;
     }
     return out;
@@ -101,29 +104,30 @@ export class DiffParser {
 
   end(): SourceItem[] {
     const out: SourceItem[] = [];
-    if (this.mode !== 'start' || this.head) this.piece(Buffer.alloc(0), true, out);
+    const rest = this.decoder.end();
+    if (rest) this.piece(rest, false, out);
+    if (this.mode !== 'start' || this.head) this.piece('', true, out);
     this.finishCommit(out);
     return out;
   }
 
-  private piece(seg: Buffer, eol: boolean, out: SourceItem[]): void {
+  private piece(seg: string, eol: boolean, out: SourceItem[]): void {
     if (this.mode === 'start') {
       if (this.head) {
-        seg = Buffer.concat([this.head, seg]);
+        seg = this.head + seg;
         this.head = null;
       }
       if (!eol && seg.length < Math.max(CLASSIFY_BYTES, this.columns + 1)) {
-        this.head = Buffer.from(seg);
+        this.head = seg;
         return;
       }
       seg = this.classify(seg, out);
     }
     switch (this.mode) {
       case 'added':
-        this.bytes += seg.length;
-        this.appendToRun(this.decoder.write(seg), out);
+        this.bytes += byteLength(seg);
+        this.appendToRun(seg, out);
         if (eol) {
-          this.appendToRun(this.decoder.end(), out);
           this.bytes += 1;
           this.newLine++;
         }
@@ -134,12 +138,12 @@ export class DiffParser {
       case 'header':
         if (this.headerBytes < MAX_HEADER_BYTES) {
           const room = MAX_HEADER_BYTES - this.headerBytes;
-          const part = seg.length > room ? seg.subarray(0, room) : seg;
-          this.header.push(Buffer.from(part));
+          const part = seg.length > room ? seg.slice(0, room) : seg;
+          this.header.push(part);
           this.headerBytes += part.length;
         }
         if (eol) {
-          const line = Buffer.concat(this.header).toString('utf8');
+          const line = this.header.join('');
           this.header = [];
           this.headerBytes = 0;
           this.headerLine(line, out);
@@ -152,14 +156,14 @@ export class DiffParser {
   }
 
   /** Decides what the line starting with `seg` is; returns the part of `seg` left to process. */
-  private classify(seg: Buffer, out: SourceItem[]): Buffer {
+  private classify(seg: string, out: SourceItem[]): string {
     if (this.inHunk) {
-      const first = seg[0];
+      const first = seg.charCodeAt(0);
       if (first === PLUS || first === MINUS || first === SPACE) {
         let added = true;
         let inResult = true;
         for (let i = 0; i < this.columns; i++) {
-          const c = seg[i];
+          const c = seg.charCodeAt(i);
           if (c !== PLUS) added = false;
           if (c === MINUS) inResult = false;
         }
@@ -167,7 +171,7 @@ export class DiffParser {
           this.mode = 'added';
           if (this.run) this.appendToRun('\n', out);
           else this.run = { text: '', line: this.newLine, column: 1 };
-          return seg.subarray(this.columns);
+          return seg.slice(this.columns);
         }
         this.flushRun(out);
         this.mode = 'skip';
@@ -316,4 +320,8 @@ export function unquoteC(quoted: string): string {
     }
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
 }

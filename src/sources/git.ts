@@ -93,13 +93,14 @@ export async function openRepository(repo: string): Promise<Repository> {
     throw fail(err);
   }
   const [gitDir = dir, bare, shallow] = info.map((s) => s.trim());
-  const root = bare === 'true' ? gitDir : (await g.revparse(['--show-toplevel'])).trim();
-  let head: string | null = null;
-  try {
-    head = (await g.raw(['rev-parse', '-q', '--verify', 'HEAD^{commit}'])).trim() || null;
-  } catch {
-    head = null;
-  }
+  // independent queries: asked side by side (each is a git process)
+  const [root, head] = await Promise.all([
+    bare === 'true' ? Promise.resolve(gitDir) : g.revparse(['--show-toplevel']).then((s) => s.trim()),
+    g.raw(['rev-parse', '-q', '--verify', 'HEAD^{commit}']).then(
+      (s) => s.trim() || null,
+      () => null,
+    ),
+  ]);
   return { root: resolve(root), shallow: shallow === 'true', head };
 }
 
@@ -183,8 +184,8 @@ async function* scanStaged(root: string, opts: GitOptions): AsyncGenerator<Sourc
 }
 
 async function* scanHistory(root: string, opts: GitOptions): AsyncGenerator<SourceItem> {
-  const revs = await revisions(root, opts);
-  for (const boundary of await shallowBoundaries(root)) {
+  const [revs, boundaries] = await Promise.all([revisions(root, opts), shallowBoundaries(root)]);
+  for (const boundary of boundaries) {
     yield { type: 'note', message: `shallow clone: history before ${boundary} is not scanned` };
   }
   let resumeAfter: string | null = null;
