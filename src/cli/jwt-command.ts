@@ -1,24 +1,16 @@
 import path from 'node:path';
-import { parseDuration } from '../analyze/duration.js';
 import { analyzeJwt } from '../analyze/jwt.js';
 import { jwtSeverity } from '../analyze/severity.js';
 import { UsageError } from '../core/errors.js';
 import { renderJwtDetails } from '../report/jwt-summary.js';
 import { wantsColor, type Io } from './io.js';
-import { withZone } from './time.js';
+import { parseDurationFlag, parseNow } from './time.js';
 
 /** `tokensprawl jwt [token]`: decode and judge one token; not a JWT → exit 2. */
 export async function runJwtCommand(tokenArg: string | undefined, opts: Record<string, unknown>, io: Io): Promise<number> {
   const token = (tokenArg ?? (await readAll(io.stdin()))).trim().replace(/^bearer\s+/i, '');
-  const nowFlag = opts['now'] as string | undefined;
-  const now = nowFlag === undefined ? new Date() : new Date(Date.parse(withZone(nowFlag)));
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${nowFlag}" is not an ISO-8601 date-time`);
-  let maxLifetimeSeconds: number;
-  try {
-    maxLifetimeSeconds = parseDuration((opts['maxLifetime'] as string | undefined) ?? '1h');
-  } catch (err) {
-    throw new UsageError(`--max-lifetime: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
+  const now = parseNow(opts['now'] as string | undefined);
+  const maxLifetimeSeconds = parseDurationFlag('--max-lifetime', (opts['maxLifetime'] as string | undefined) ?? '1h');
   const jwksFile = opts['jwks'] as string | undefined;
   const jwks = jwksFile ? await (await import('../analyze/jwks.js')).loadJwks(path.resolve(io.cwd, jwksFile)) : undefined;
   const analysis = await analyzeJwt(token, { now, maxLifetimeSeconds, ...(jwks ? { jwks } : {}) });

@@ -1,8 +1,7 @@
 // Flags → ScanOptions, source construction, report writing and the exit code of the scanning
 // commands (dir, git, ci-log, queue, stdin).
-import { writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDuration } from '../analyze/duration.js';
 import { SEVERITY_RANK } from '../analyze/severity.js';
 import { loadConfig, findConfig, type Config } from '../config/load.js';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
@@ -11,7 +10,7 @@ import { loadRules } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
 import { wantsColor, type Io } from './io.js';
-import { withZone } from './time.js';
+import { parseDurationFlag, parseNow } from './time.js';
 import { createProgress } from './progress.js';
 import { INFORMATION_URI, VERSION } from './main.js';
 
@@ -167,7 +166,6 @@ async function prepareSource(
       // A path given twice (or as ./x and x) is scanned once.
       const abs = [...new Set(paths.map((p) => path.resolve(io.cwd, p)))];
       await checkDirTargets(abs);
-      const { stat } = await import('node:fs/promises');
       const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
       const root = single ?? io.cwd;
       return {
@@ -235,13 +233,6 @@ async function readConfig(explicit: string | undefined, root: string, cwd: strin
   return loadConfig(file);
 }
 
-function parseNow(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const t = Date.parse(withZone(value));
-  if (Number.isNaN(t)) throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
-  return new Date(t);
-}
-
 function parseCount(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -262,17 +253,8 @@ function defaultJobs(command: SourceKind, cpus: number): number {
 }
 
 
-function parseDurationFlag(name: string, value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    throw new UsageError(`${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-}
-
 /** The report's folder must exist and the path must not be a folder. */
 async function checkWritable(file: string): Promise<void> {
-  const { stat, access, constants } = await import('node:fs/promises');
   const info = await stat(file).catch(() => null);
   if (info?.isDirectory()) throw new TargetError(`-o ${file}: is a directory`);
   try {
