@@ -5,6 +5,7 @@ import { checkCrc32Base62 } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
 import { decodesAsJwt } from './jwt-shape.js';
+import { createKeywordScanner, type KeywordScanner } from './keywords.js';
 
 export const MASKED_VALUE_RULE_ID = 'ci-masked-value';
 
@@ -12,7 +13,7 @@ export const MASKED_VALUE_RULE_ID = 'ci-masked-value';
 export interface Detector {
   rules: readonly Rule[];
   /** one case-insensitive pass over the text finds every keyword present */
-  keywordScan: RegExp;
+  keywords: KeywordScanner;
   rulesByKeyword: ReadonlyMap<string, readonly Rule[]>;
   /** for rules restricted to some paths (`paths` globs): whether a path is one of them */
   pathFilters: ReadonlyMap<string, (path: string) => boolean>;
@@ -27,12 +28,6 @@ export function createDetector(rules: readonly Rule[]): Detector {
       rulesByKeyword.set(k, list);
     }
   }
-  const alternation = trieAlternation([...rulesByKeyword.keys()]);
-  // The prefilter reports the shortest keyword of a shared prefix (`sk_` for `sk_live_`): it
-  // must wake the rules of every keyword that extends it.
-  for (const [k, list] of rulesByKeyword) {
-    for (const [w, more] of rulesByKeyword) if (w !== k && w.startsWith(k)) for (const r of more) if (!list.includes(r)) list.push(r);
-  }
   const pathFilters = new Map<string, (p: string) => boolean>();
   for (const rule of rules) {
     if (rule.paths && rule.paths.length > 0) {
@@ -40,25 +35,14 @@ export function createDetector(rules: readonly Rule[]): Detector {
       pathFilters.set(rule.id, (p) => matcher.ignores(p));
     }
   }
-  // Case-insensitive over the original text: a little faster than lower-casing it first.
-  return { rules, keywordScan: new RegExp(alternation || '(?!)', 'gi'), rulesByKeyword, pathFilters };
+  return { rules, keywords: createKeywordScanner([...rulesByKeyword.keys()]), rulesByKeyword, pathFilters };
 }
 
 /** Rules whose keywords occur in `text` (case-insensitive), in rule order. */
 export function candidateRules(text: string, detector: Detector): Rule[] {
   const found = new Set<Rule>();
-  const scan = detector.keywordScan;
-  scan.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  const seen = new Set<string>();
-  while ((m = scan.exec(text)) !== null) {
-    const k = m[0].toLowerCase();
-    if (seen.has(k)) continue;
-    seen.add(k);
-    for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
-    if (found.size === detector.rules.length) break;
-  }
-  return detector.rules.filter((r) => found.has(r));
+  for (const k of detector.keywords.scan(text)) for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
+  return found.size === 0 ? [] : detector.rules.filter((r) => found.has(r));
 }
 
 /**
@@ -162,41 +146,4 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
 
 function strip(m: Match & { rank?: number; order?: number }): Match {
   return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart };
-}
-
-/**
- * One alternation for all keywords, factored by common prefixes (`gl(?:pat-|ptt-|…)`): the
- * regex engine then branches once per character instead of trying every keyword at every
- * position, which makes the prefilter pass about twice as fast. A keyword that is a prefix of
- * another (`sk_` and `sk_live_`) is found through the shorter one, which is all the prefilter needs.
- */
-export function trieAlternation(words: readonly string[]): string {
-  interface Node {
-    end: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { end: false, next: new Map() };
-  for (const w of words) {
-    let n = root;
-    for (const ch of w) {
-      let child = n.next.get(ch);
-      if (!child) {
-        child = { end: false, next: new Map() };
-        n.next.set(ch, child);
-      }
-      n = child;
-    }
-    n.end = true;
-  }
-  const render = (n: Node): string => {
-    // A keyword ends here: its longer extensions add nothing to a prefilter.
-    if (n.end) return '';
-    const branches = [...n.next.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ch, child]) => escapeRegex(ch) + render(child));
-    return branches.length === 1 ? (branches[0] ?? '') : `(?:${branches.join('|')})`;
-  };
-  return words.length === 0 ? '(?!)' : render(root);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

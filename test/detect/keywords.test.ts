@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createKeywordScanner } from '../../src/detect/keywords.js';
+
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+describe('keyword scanner', () => {
+  const scanner = createKeywordScanner(['ghp_', 'sk_', 'sk_live_', 'Bearer', 'eyj', 'q~', '::add-mask::', 'private key']);
+
+  it.each([
+    ['nothing', 'const x = require("fs");', []],
+    ['one keyword', 'token = ghp_abc', ['ghp_']],
+    ['any ASCII case', 'AUTHORIZATION: BEARER x; eYj', ['bearer', 'eyj']],
+    ['a keyword and its extension both count', 'sk_live_123', ['sk_', 'sk_live_']],
+    ['at the very start and very end', 'ghp_ ... q~', ['ghp_', 'q~']],
+    ['two-character keyword (regex path), any case', 'Q~abc', ['q~']],
+    ['with spaces and punctuation', '-----BEGIN PRIVATE KEY-----\n::add-mask::abc', ['::add-mask::', 'private key']],
+    ['overlapping starts', 'gghp_', ['ghp_']],
+    ['a prefix cut off by the end of the text', 'xx sk_liv', ['sk_']],
+  ])('%s', (_name, text, expected) => {
+    expect(sorted(scanner.scan(text))).toEqual(sorted(expected));
+  });
+
+  it('reports each keyword once however often it occurs', () => {
+    expect(scanner.scan('ghp_ ghp_ GHP_ ghp_')).toEqual(['ghp_']);
+  });
+
+  it('does not fold characters outside ASCII onto ASCII letters (the hash aliases them)', () => {
+    // U+00E7 & 127 == 'g', U+0168 & 127 == 'h': the table hits, the comparison must not.
+    expect(scanner.scan('\u00e7hp_ \u0167hp_ g\u0168p_')).toEqual([]);
+    // The Kelvin sign upper-cases to K in Unicode, never in an ASCII comparison.
+    expect(createKeywordScanner(['kty']).scan('\u212Aty')).toEqual([]);
+  });
+
+  it('handles keywords outside ASCII through its regex', () => {
+    expect(createKeywordScanner(['clé_']).scan('une CLÉ_ secrète')).toEqual(['clé_']);
+  });
+
+  it('agrees with a plain case-insensitive search on random text', () => {
+    const words = ['ghp_', 'npm_', 'xoxb-', 'akia', 'asia', 'eyj', 'sg.', 'hf_', 'bearer', 'access_token', 'acca', 'q~'];
+    const s = createKeywordScanner(words);
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = 'aAbBcCeEgGhHiIkKmMnNpPqQsSxXyYjJoOrRtT_-.~ \n\u00e7\u0168';
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      const len = rnd(200);
+      for (let i = 0; i < len; i++) text += alphabet[rnd(alphabet.length)];
+      if (rnd(2) === 0) text += words[rnd(words.length)]!.toUpperCase();
+      const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const expected = words.filter((w) => lower.includes(w));
+      expect(sorted(s.scan(text))).toEqual(sorted(expected));
+    }
+  });
+});
