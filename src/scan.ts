@@ -66,7 +66,7 @@ function createDispatcher(
   detectBatch: (fragments: Fragment[]) => Promise<LocatedMatch[][]>,
   take: (fragment: Fragment, matches: LocatedMatch[]) => void,
   opts: Pick<ScanOptions, 'maxInflightSize'>,
-): { add: (f: Fragment) => Promise<void>; finish: () => Promise<void> } {
+): { offer: (f: Fragment) => Promise<boolean>; finish: () => Promise<void> } {
   const BATCH_SIZE = 256 * 1024;
   const BATCH_COUNT = 512;
   const maxInflightSize = opts.maxInflightSize ?? 2 * 1024 * 1024;
@@ -76,6 +76,7 @@ function createDispatcher(
   let batch: Fragment[] = [];
   let batchSize = 0;
   let sent = 0;
+  let inlineSinceTurn = 0;
 
   const settle = async (next: InFlight | undefined): Promise<void> => {
     if (!next) return;
@@ -100,13 +101,28 @@ function createDispatcher(
     // until the queue is full and every worker idles: let them in, and take what is done.
     if (++sent % 2 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     while (inflight[0]?.done) await settle(inflight.shift());
-    while (inflightSize > maxInflightSize) await settle(inflight.shift());
   };
   return {
-    async add(f) {
+    // Declines while the workers have enough queued: the caller then detects on its own thread
+    // instead of waiting, so this thread is never idle while there is work. Worker replies are
+    // macrotasks, so while declining it still gives the event loop a turn now and then.
+    async offer(f) {
+      const size = f.bytes?.byteLength ?? f.text.length;
+      if (inflightSize >= maxInflightSize) {
+        if (inlineSinceTurn >= BATCH_SIZE) {
+          inlineSinceTurn = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        while (inflight[0]?.done) await settle(inflight.shift());
+        if (inflightSize >= maxInflightSize) {
+          inlineSinceTurn += size;
+          return false;
+        }
+      }
       batch.push(f);
-      batchSize += f.bytes?.byteLength ?? f.text.length;
+      batchSize += size;
       if (batchSize >= BATCH_SIZE || batch.length >= BATCH_COUNT) await flush();
+      return true;
     },
     async finish() {
       await flush();
@@ -156,8 +172,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         notes.push(item.message);
         break;
       case 'fragment':
-        if (dispatch && seen > parallelAfter) await dispatch.add(item.fragment);
-        else {
+        if (!(dispatch && seen > parallelAfter && (await dispatch.offer(item.fragment)))) {
           seen += item.fragment.bytes?.byteLength ?? item.fragment.text.length;
           take(item.fragment, detectLocated(item.fragment, detector));
         }

@@ -7,6 +7,7 @@ import type { DetectPool } from '../src/detect/pool.js';
 import type { Rule } from '../src/rules/types.js';
 import type { ScanOptions } from '../src/scan.js';
 import { ROOT } from './helpers/cli.js';
+import { fakeGithubToken, fakeNpmToken } from './helpers/fake-tokens.js';
 
 interface Built {
   scan: (source: Source, opts: ScanOptions) => Promise<ScanResult>;
@@ -35,11 +36,50 @@ describe('parallel detection', () => {
         const one = await b.scan(source, { ...base, command });
         const again = sources()[i];
         if (!again) throw new Error('no source');
-        const many = await b.scan(again, { ...base, command, detectBatch: pool.detectBatch, parallelAfter: 0, maxInflightSize: 1 });
+        let handed = 0;
+        const detectBatch: ScanOptions['detectBatch'] = (fragments) => {
+          handed += fragments.length;
+          return pool.detectBatch(fragments);
+        };
+        const many = await b.scan(again, { ...base, command, detectBatch, parallelAfter: 0, maxInflightSize: 1 });
+        expect(handed).toBeGreaterThan(0);
         expect(one.findings.length).toBeGreaterThan(5);
         expect(JSON.stringify(many.findings)).toBe(JSON.stringify(one.findings));
         expect(many.scan.stats).toEqual(one.scan.stats);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('splits the work between this thread and the workers when they have enough queued, with the same result', async () => {
+    const b = await built();
+    const rules = await b.loadRules({ builtin: true, dirs: [] });
+    const base: ScanOptions = { command: 'dir', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
+    // 3,000 small fragments: batches flush every 512, and with at most one batch in flight this
+    // thread must take the rest.
+    async function* many(): AsyncGenerator<import('../src/core/types.js').SourceItem> {
+      for (let i = 0; i < 3000; i++) {
+        const token = i % 2 === 0 ? fakeGithubToken('ghp', `split-${i}`) : fakeNpmToken(`split-${i}`);
+        const text = `line one\nexport TOKEN=${i % 7 === 0 ? token : 'none'}\n`;
+        yield { type: 'stat', files: 1, bytes: text.length };
+        yield { type: 'fragment', fragment: { text, provenance: { kind: 'dir', path: `f${i}.env` }, line: 1, column: 1 } };
+      }
+    }
+    const pool = await b.createDetectPool(rules, 1);
+    try {
+      const one = await b.scan(many(), base);
+      let handed = 0;
+      const detectBatch: ScanOptions['detectBatch'] = (fragments) => {
+        handed += fragments.length;
+        return pool.detectBatch(fragments);
+      };
+      const split = await b.scan(many(), { ...base, detectBatch, parallelAfter: 0, maxInflightSize: 1 });
+      expect(one.findings.length).toBe(Math.ceil(3000 / 7));
+      expect(handed).toBeGreaterThan(0);
+      expect(handed).toBeLessThan(3000);
+      expect(JSON.stringify(split.findings)).toBe(JSON.stringify(one.findings));
+      expect(split.scan.stats).toEqual(one.scan.stats);
     } finally {
       await pool.close();
     }

@@ -68,10 +68,11 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
   // On by default only on a TTY; --progress forces it (as plain lines when stderr is not a TTY).
   const progress = (flags.progress ?? io.stderrIsTTY) ? await createProgress(command, io.stderrIsTTY) : undefined;
+  // --jobs counts this thread, which reads and detects whenever the workers have enough queued.
   // Workers start on the first batch handed to them, which small scans never reach.
   let pool: Promise<import('../detect/pool.js').DetectPool> | undefined;
   const detectBatch = async (fragments: Fragment[]) => {
-    pool ??= import('../detect/pool.js').then((m) => m.createDetectPool(rules, jobs));
+    pool ??= import('../detect/pool.js').then((m) => m.createDetectPool(rules, jobs - 1));
     return (await pool).detectBatch(fragments);
   };
   const source = makeSource(config);

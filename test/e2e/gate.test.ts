@@ -568,8 +568,10 @@ describe('--shard k/3 and merge', () => {
 describe('--jobs', () => {
   it('--jobs 1 and --jobs 3 give identical findings on a tree of many files', () => {
     const files: Record<string, string> = {};
+    // 9.6 MB in all: more than the 8 MiB after which the workers take over, so they do run.
+    const filler = Array.from({ length: 2500 }, (_, n) => `export const setting${n} = "value ${n} of the generated configuration";`).join('\n');
     for (let i = 0; i < 60; i++) {
-      const body = [`# file ${i}`, 'x'.repeat(200), i % 3 === 0 ? `TOKEN=${fakeGithubToken('ghp', `jobs-${i}`)}` : 'no token', i % 5 === 0 ? `JWT=${fakeJwt(600 + i, `jobs-${i}`)}` : ''];
+      const body = [`# file ${i}`, filler, i % 3 === 0 ? `TOKEN=${fakeGithubToken('ghp', `jobs-${i}`)}` : 'no token', i % 5 === 0 ? `JWT=${fakeJwt(600 + i, `jobs-${i}`)}` : ''];
       files[`d${i % 7}/f${i}.env`] = `${body.join('\n')}\n`;
     }
     const t = tmpTree(files);
