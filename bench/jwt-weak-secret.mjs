@@ -1,5 +1,5 @@
 // Time the weak-secret check adds per JWT: median over 200 distinct HS256 tokens signed with
-// strong secrets (the worst case: every candidate is tried). Needs dist/: `npx tsc -p tsconfig.json`.
+// strong secrets (the worst case: every candidate is tried). Needs dist/: `npm run build`.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';

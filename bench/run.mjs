@@ -85,9 +85,9 @@ const log = (s) => process.stderr.write(`${s}\n`);
 // ---------------------------------------------------------------- build
 
 function ensureDist() {
-  if (existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) || existsSync(path.join(ROOT, 'dist', 'index.js'))) return;
-  log('building dist/ (npx tsc -p tsconfig.json)');
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (existsSync(path.join(ROOT, 'dist', 'bundle', 'cli.js'))) return;
+  log('building dist/ (npm run build)');
+  spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 async function buildCorpora() {
