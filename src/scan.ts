@@ -55,6 +55,11 @@ export interface ScanOptions {
    * The secret never leaves this call; the returned findings replace the given ones.
    */
   annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
+  /**
+   * Told each new secret and its path as the scan finds them, so that `annotate` can do its work
+   * during the scan rather than after it. Like `annotate`, in memory only.
+   */
+  observe?: (path: string, secret: string) => void;
 }
 
 /**
@@ -148,8 +153,22 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const inlineSuppressed = new Map<string, Pending>();
   const byId = opts.command === 'git';
   let lastProgress = 0;
+  const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
+  // JWTs are judged as they are found: a history scan mostly waits for git, and the checks
+  // (a weak-secret search costs about 0.5 ms a token) then cost nothing at the end.
+  const jwtAnalyses = new Map<string, Promise<JwtAnalysis | null>>();
+  const onNew = (p: Pending, rule: Rule): void => {
+    opts.observe?.(p.finding.location.path, p.secret);
+    const sha = p.finding.secret.sha256;
+    if (!jwtAnalyses.has(sha) && (rule.jwt || decodesAsJwt(p.secret))) {
+      const analysis = analyzeJwt(p.secret, jwtOpts);
+      analysis.catch(() => undefined); // awaited in analyse()
+      jwtAnalyses.set(sha, analysis);
+    }
+  };
+  const groups: Groups = { rulesById, byId, pending, inlineSuppressed, onNew };
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
-    if (matches.length > 0) group(fragment, matches, rulesById, byId, pending, inlineSuppressed);
+    if (matches.length > 0) group(fragment, matches, groups);
   };
   const dispatch = opts.detectBatch ? createDispatcher(opts.detectBatch, take, opts) : undefined;
   // Workers pay off only on large inputs: a pre-commit check stays on this thread.
@@ -193,7 +212,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
 
   await dispatch?.finish();
 
-  const analysed = await analyse([...pending.values()], rulesById, opts);
+  const analysed = await analyse([...pending.values()], rulesById, jwtAnalyses);
   const filtered = applyFilters(opts.annotate ? await opts.annotate(analysed) : analysed.map((p) => p.finding), {
     now: opts.now,
     ...(opts.baselineIds ? { baselineIds: opts.baselineIds } : {}),
@@ -223,14 +242,17 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   };
 }
 
-function group(
-  fragment: Fragment,
-  matches: LocatedMatch[],
-  rulesById: ReadonlyMap<string, Rule>,
-  byId: boolean,
-  pending: Map<string, Pending>,
-  inlineSuppressed: Map<string, Pending>,
-): void {
+interface Groups {
+  rulesById: ReadonlyMap<string, Rule>;
+  /** one finding per id (history), not per place */
+  byId: boolean;
+  pending: Map<string, Pending>;
+  inlineSuppressed: Map<string, Pending>;
+  /** a finding that was not known before went into `pending` */
+  onNew: (p: Pending, rule: Rule) => void;
+}
+
+function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, pending, inlineSuppressed, onNew }: Groups): void {
   for (const m of matches) {
     const rule = rulesById.get(m.ruleId);
     if (!rule) continue;
@@ -250,7 +272,11 @@ function group(
     const into = m.inlineAllowed ? inlineSuppressed : pending;
     const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
     const prior = into.get(key);
-    if (!prior || (byId && isEarlier(location, prior.finding.location))) into.set(key, { finding: m.inlineAllowed ? markInline(finding) : finding, secret: m.secret });
+    if (!prior || (byId && isEarlier(location, prior.finding.location))) {
+      const entry = { finding: m.inlineAllowed ? markInline(finding) : finding, secret: m.secret };
+      into.set(key, entry);
+      if (!prior && !m.inlineAllowed) onNew(entry, rule);
+    }
   }
 }
 
@@ -298,22 +324,17 @@ function isEarlier(a: Location, b: Location): boolean {
   return (a.commit ?? '') < (b.commit ?? '');
 }
 
-async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, opts: ScanOptions): Promise<Pending[]> {
-  const cache = new Map<string, JwtAnalysis | null>();
-  const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
+async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, analyses: ReadonlyMap<string, Promise<JwtAnalysis | null>>): Promise<Pending[]> {
   const out: Pending[] = [];
   for (const item of items) {
     const { finding, secret } = item;
     const rule = rulesById.get(finding.ruleId);
-    if (!rule || !(rule.jwt || decodesAsJwt(secret))) {
+    const pending = analyses.get(finding.secret.sha256);
+    if (!rule || !pending) {
       out.push(item);
       continue;
     }
-    let analysis = cache.get(finding.secret.sha256);
-    if (analysis === undefined) {
-      analysis = await analyzeJwt(secret, jwtOpts);
-      cache.set(finding.secret.sha256, analysis);
-    }
+    const analysis = await pending;
     if (!analysis) {
       if (!rule.jwt) out.push(item);
       continue;

@@ -48,7 +48,17 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   const jobs = parseCount('--jobs', flags.jobs) ?? defaultJobs(command, io.cpus);
 
   // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
-  const { root, targets, makeSource, annotate } = await prepareSource(command, args, flags, io, shard);
+  const prepared = await prepareSource(command, args, flags, io, shard);
+  // A git history source has already started git: stop it whatever happens below.
+  try {
+    return await scanPrepared(command, prepared, flags, io, now, jobs);
+  } finally {
+    prepared.close?.();
+  }
+}
+
+async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
+  const { root, targets, makeSource, annotate, observe } = prepared;
   const config = await readConfig(flags.config, root, io.cwd);
 
   const loaded = await loadRules({
@@ -90,6 +100,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
     ...(progress ? { onProgress: progress.update } : {}),
     ...(jobs > 1 ? { detectBatch } : {}),
     ...(annotate ? { annotate } : {}),
+    ...(observe ? { observe } : {}),
   };
   let result: ScanResult;
   try {
@@ -149,6 +160,9 @@ interface PreparedSource {
   targets: string[];
   makeSource: (config: Config) => Source;
   annotate?: ScanOptions['annotate'];
+  observe?: ScanOptions['observe'];
+  /** stops work the source started early */
+  close?: () => void;
 }
 
 async function prepareSource(
@@ -177,34 +191,39 @@ async function prepareSource(
     }
     case 'git': {
       const repo = path.resolve(io.cwd, (args[0] as string | undefined) ?? '.');
-      const { openRepository, gitSource, presentAtHead } = await import('../sources/git.js');
+      const { openRepository, gitSource, headPresence } = await import('../sources/git.js');
       const opened = await openRepository(repo);
       const maxCommits = parseCount('--max-commits', flags.maxCommits);
+      // History: git starts now and runs while the rules and configuration load.
+      const source = gitSource(opened.root, {
+        ...(flags.since ? { since: flags.since } : {}),
+        ...(flags.staged ? { staged: true } : {}),
+        ...(maxCommits !== undefined ? { maxCommits } : {}),
+        ...(shard ? { shard } : {}),
+      });
+      // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
+      // whether each secret is still at HEAD.
+      const presence = flags.staged || !opened.head ? undefined : headPresence(opened.root);
       return {
         root: opened.root,
         targets: [(args[0] as string | undefined) ?? '.'],
-        // One `git cat-file --batch` tells, for every path with findings, whether each secret is still at HEAD.
-        ...(flags.staged || !opened.head
-          ? {}
-          : {
+        ...(presence
+          ? {
+              observe: (p: string, secret: string) => presence.observe(p, secret),
               annotate: async (items) => {
                 const byPath = new Map<string, Array<{ finding: Finding; secret: string }>>();
                 for (const it of items) byPath.set(it.finding.location.path, [...(byPath.get(it.finding.location.path) ?? []), it]);
                 const groups = [...byPath.values()];
-                const present = await presentAtHead(
-                  opened.root,
-                  groups.map((g) => ({ path: g[0]?.finding.location.path ?? '', secrets: g.map((x) => x.secret) })),
-                );
+                const present = await presence.lookup(groups.map((g) => ({ path: g[0]?.finding.location.path ?? '', secrets: g.map((x) => x.secret) })));
                 return groups.flatMap((g, i) => g.map((x, j) => ({ ...x.finding, presentAtHead: present[i]?.[j] === true })));
               },
-            }),
-        makeSource: () =>
-          gitSource(opened.root, {
-            ...(flags.since ? { since: flags.since } : {}),
-            ...(flags.staged ? { staged: true } : {}),
-            ...(maxCommits !== undefined ? { maxCommits } : {}),
-            ...(shard ? { shard } : {}),
-          }),
+            }
+          : {}),
+        makeSource: () => source,
+        close: () => {
+          source.close();
+          presence?.close();
+        },
       };
     }
     case 'ci-log': {

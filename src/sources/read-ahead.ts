@@ -5,8 +5,11 @@ import type { Readable } from 'node:stream';
  * end of a pipe (git) blocks as soon as the pipe's 64 KiB are full; reading ahead, and giving the
  * event loop a turn between chunks so the reads happen while the consumer works, lets producer and
  * consumer run at the same time instead of taking turns.
+ *
+ * Listens at once, not on the first `next()`: a child process's output that nobody listens to
+ * when the child exits is thrown away (Node resumes such streams so the child can be reaped).
  */
-export async function* readAhead(stream: Readable, maxBytes = 8 * 1024 * 1024): AsyncGenerator<Buffer> {
+export function readAhead(stream: Readable, maxBytes = 8 * 1024 * 1024): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let queued = 0;
   let ended = false;
@@ -31,25 +34,29 @@ export async function* readAhead(stream: Readable, maxBytes = 8 * 1024 * 1024): 
     failure = err;
     notify();
   });
-  try {
-    for (;;) {
-      const chunk = queue.shift();
-      if (chunk) {
-        queued -= chunk.length;
-        if (stream.isPaused() && queued < maxBytes / 2) stream.resume();
-        yield chunk;
-        // a turn of the event loop: pending pipe data is read while the consumer works
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
+  return chunks();
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.length;
+          if (stream.isPaused() && queued < maxBytes / 2) stream.resume();
+          yield chunk;
+          // a turn of the event loop: pending pipe data is read while the consumer works
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
-      if (failure) throw failure;
-      if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+    } finally {
+      stream.removeAllListeners('data');
+      stream.resume();
     }
-  } finally {
-    stream.removeAllListeners('data');
-    stream.resume();
   }
 }

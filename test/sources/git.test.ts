@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../../src/core/errors.js';
 import type { Fragment, Source, SourceItem } from '../../src/core/types.js';
-import { gitSource, openRepository, presentAtHead, STAGED_COMMIT, type GitOptions } from '../../src/sources/git.js';
+import { gitSource, headPresence, openRepository, presentAtHead, STAGED_COMMIT, type GitOptions } from '../../src/sources/git.js';
 import { DiffParser, parseDiffPath, parseHunkHeader, unquoteC } from '../../src/sources/git-diff.js';
 import { buildRepo, DEFAULT_AUTHOR, runGit, writeFiles, type CommitStep, type TestRepo } from '../helpers/git-repo.js';
 
@@ -407,6 +407,56 @@ describe('gitSource: staged', () => {
     runGit(dir, ['add', '-A']);
     const items = await scanRepo(dir, { staged: true });
     expect(containing(items, t).map((f) => gitProv(f).path)).toEqual(['new file.env']);
+  });
+});
+
+describe('git starts when the source is made', () => {
+  it('loses nothing when git has finished before the source is read', async () => {
+    const t = fakeToken('early-start');
+    const r = repo([{ files: { 'a.env': `T=${t}\n` } }, { files: { 'b.txt': 'two\n' } }]);
+    const { root } = await openRepository(r.dir);
+    const source = gitSource(root, {});
+    // Long enough for both git processes to exit: their output must still be there.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const items = await collect(source);
+    expect(containing(items, t).map((f) => gitProv(f).path)).toEqual(['a.env']);
+    expect(items.filter((i) => i.type === 'stat').reduce((n, i) => n + (i.type === 'stat' ? (i.commits ?? 0) : 0), 0)).toBe(2);
+  });
+
+  it('close() stops a source that is never read', async () => {
+    const r = repo([{ files: { 'a.txt': 'one\n' } }]);
+    const { root } = await openRepository(r.dir);
+    const source = gitSource(root, {});
+    source.close();
+    source.close();
+    // what was started is gone; reading a new walk still works
+    const items = await collect(gitSource(root, {}));
+    expect(items.some((i) => i.type === 'fragment')).toBe(true);
+  });
+});
+
+describe('headPresence', () => {
+  it('checks secrets seen before and after their path was answered, and paths not at HEAD', async () => {
+    const early = fakeToken('presence-early');
+    const late = fakeToken('presence-late');
+    const gone = fakeToken('presence-gone');
+    const r = repo([{ files: { 'a.txt': `${early}\n${late}\n${gone}\n`, 'old.txt': `${early}\n` } }, { files: { 'a.txt': `${early}\n${late}\n`, 'old.txt': null } }]);
+    const presence = headPresence(r.dir);
+    try {
+      presence.observe('a.txt', early);
+      presence.observe('old.txt', early);
+      // let cat-file answer a.txt before the next secret of that path shows up
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      presence.observe('a.txt', late);
+      const answers = await presence.lookup([
+        { path: 'a.txt', secrets: [early, late, gone] },
+        { path: 'old.txt', secrets: [early] },
+        { path: 'never-observed.txt', secrets: [early] },
+      ]);
+      expect(answers).toEqual([[true, true, false], [false], [false]]);
+    } finally {
+      presence.close();
+    }
   });
 });
 
