@@ -1,7 +1,7 @@
 // The `dir` source: walks files and folders, honouring .gitignore (in the tree and in the
 // repository the tree lives in), .tokensprawlignore and configured ignore globs; skips
 // binaries and symlinks; streams large files in overlapping chunks.
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
@@ -39,14 +39,15 @@ export function dirSource(paths: string[], opts: DirOptions): Source {
 
 async function* walkAll(paths: string[], opts: DirOptions): AsyncGenerator<SourceItem> {
   const root = path.resolve(opts.root);
-  const configIgnore = ignore().add(opts.ignore ?? []);
+  // Asking an empty ignore list about every file still cost a few percent of a large scan.
+  const configIgnore = opts.ignore && opts.ignore.length > 0 ? ignore().add(opts.ignore) : null;
   for (const target of paths) {
     const abs = path.resolve(target);
     const info = await lstat(abs);
     const files = info.isFile() ? [abs] : info.isDirectory() ? walkDir(abs, await ancestorIgnores(abs)) : [];
     for (const file of files) {
       const rel = relativePath(root, file);
-      if (file !== abs && configIgnore.ignores(rel)) continue;
+      if (configIgnore && file !== abs && configIgnore.ignores(rel)) continue;
       if (opts.select && !opts.select(rel)) continue;
       const items = readSmall(file, rel);
       if (items === 'stream') yield* streamFile(file, rel);
@@ -139,8 +140,9 @@ function readSmall(abs: string, rel: string): SourceItem[] | 'stream' {
   let fd: number | undefined;
   try {
     fd = openSync(abs, 'r');
-    if (fstatSync(fd).size > CHUNK_CHARS) return 'stream';
-    buf = readFileSync(fd);
+    const size = fstatSync(fd).size;
+    if (size > CHUNK_CHARS) return 'stream';
+    buf = readWhole(fd, size);
   } catch (err) {
     return [{ type: 'error', error: { target: rel, message: describeError(err) } }];
   } finally {
@@ -150,6 +152,19 @@ function readSmall(abs: string, rel: string): SourceItem[] | 'stream' {
   const items: SourceItem[] = [{ type: 'stat', files: 1, bytes: buf.length }];
   if (buf.length > 0) items.push({ type: 'fragment', fragment: { text: '', bytes: buf, provenance: { kind: 'dir', path: rel }, line: 1, column: 1 } });
   return items;
+}
+
+/** The file's bytes with one read for the size fstat gave (readFileSync would fstat again). */
+function readWhole(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, buf, got, size - got, null);
+    if (n === 0) break; // shrank meanwhile
+    got += n;
+  }
+  // grew meanwhile: what fits is scanned, like a file read a moment earlier
+  return got === size ? buf : buf.subarray(0, got);
 }
 
 /** A large file: sniffed, then streamed in overlapping chunks in bounded memory. */
@@ -195,6 +210,11 @@ export function isBinary(head: Uint8Array): boolean {
 }
 
 export function relativePath(root: string, abs: string): string {
+  // The common case (a file below root) without path.relative's normalisation of both paths.
+  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === path.sep && !root.endsWith(path.sep)) {
+    const rest = abs.slice(root.length + 1);
+    return path.sep === '/' ? rest : rest.split(path.sep).join('/');
+  }
   const rel = path.relative(root, abs);
   if (rel === '') return path.basename(abs);
   return rel.split(path.sep).join('/');

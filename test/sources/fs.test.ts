@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/core/types.js';
 import { CHUNK_CHARS } from '../../src/sources/chunks.js';
-import { checkDirTargets, dirSource, type DirOptions } from '../../src/sources/fs.js';
+import { checkDirTargets, dirSource, relativePath, type DirOptions } from '../../src/sources/fs.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 let cleanups: Array<() => void> = [];
@@ -105,5 +105,18 @@ describe('dirSource', () => {
 
   it('checkDirTargets names a missing path', async () => {
     await expect(checkDirTargets(['/nonexistent/x'])).rejects.toThrow('/nonexistent/x: no such file or directory');
+  });
+});
+
+describe('relativePath', () => {
+  it.each([
+    ['/scan/root', '/scan/root/a/b.txt', 'a/b.txt'],
+    ['/scan/root', '/scan/root/b.txt', 'b.txt'],
+    ['/scan/root/', '/scan/root/b.txt', 'b.txt'],
+    ['/scan/root', '/scan/rootless/b.txt', '../rootless/b.txt'],
+    ['/scan/root', '/scan/root', 'root'],
+    ['/scan/root', '/elsewhere/c.txt', '../../elsewhere/c.txt'],
+  ])('relativePath(%j, %j) = %j', (root, abs, expected) => {
+    expect(relativePath(root, abs)).toBe(expected);
   });
 });
