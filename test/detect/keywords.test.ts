@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createKeywordScanner } from '../../src/detect/keywords.js';
+import { readFileSync } from 'node:fs';
+import { createKeywordScanner, type KeywordScannerOptions } from '../../src/detect/keywords.js';
+import { KEYWORDS_WASM } from '../../src/detect/keywords-wasm.js';
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
-describe('keyword scanner', () => {
-  const scanner = createKeywordScanner(['ghp_', 'sk_', 'sk_live_', 'Bearer', 'eyj', 'q~', '::add-mask::', 'private key']);
+describe.each<[string, KeywordScannerOptions]>([
+  ['WebAssembly', {}],
+  ['JavaScript', { engine: 'js' }],
+])('keyword scanner (%s loop)', (engine, opts) => {
+  const scanner = createKeywordScanner(['ghp_', 'sk_', 'sk_live_', 'Bearer', 'eyj', 'q~', '::add-mask::', 'private key'], opts);
+
+  it('runs the loop it says', () => {
+    expect(scanner.engine).toBe(engine === 'WebAssembly' ? 'wasm' : 'js');
+  });
 
   it.each([
     ['nothing', 'const x = require("fs");', []],
@@ -28,16 +37,16 @@ describe('keyword scanner', () => {
     // U+00E7 & 127 == 'g', U+0168 & 127 == 'h': the table hits, the comparison must not.
     expect(scanner.scan('\u00e7hp_ \u0167hp_ g\u0168p_')).toEqual([]);
     // The Kelvin sign upper-cases to K in Unicode, never in an ASCII comparison.
-    expect(createKeywordScanner(['kty']).scan('\u212Aty')).toEqual([]);
+    expect(createKeywordScanner(['kty'], opts).scan('\u212Aty')).toEqual([]);
   });
 
   it('handles keywords outside ASCII through its regex', () => {
-    expect(createKeywordScanner(['clé_']).scan('une CLÉ_ secrète')).toEqual(['clé_']);
+    expect(createKeywordScanner(['clé_'], opts).scan('une CLÉ_ secrète')).toEqual(['clé_']);
   });
 
   it('agrees with a plain case-insensitive search on random text', () => {
     const words = ['ghp_', 'npm_', 'xoxb-', 'akia', 'asia', 'eyj', 'sg.', 'hf_', 'bearer', 'access_token', 'acca', 'q~'];
-    const s = createKeywordScanner(words);
+    const s = createKeywordScanner(words, opts);
     let seed = 7;
     const rnd = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -53,5 +62,26 @@ describe('keyword scanner', () => {
       const expected = words.filter((w) => lower.includes(w));
       expect(sorted(s.scan(text))).toEqual(sorted(expected));
     }
+  });
+
+  it('finds a keyword after more candidate places than one pass of the loop reports', () => {
+    // 'gho' starts a keyword (gho_): 70,000 candidates before the real one at the end.
+    const text = `${'gho'.repeat(70_000)} ghp_ at the end`;
+    expect(scanner.scan(text)).toEqual(['ghp_']);
+    expect(createKeywordScanner(['gho_', 'ghp_'], opts).scan(text)).toEqual(['ghp_']);
+  });
+
+  it('finds keywords after text outside ASCII (UTF-8 offsets differ from string offsets)', () => {
+    expect(scanner.scan('déjà vu 🔑 ghp_ ünïcödé Bearer')).toEqual(['ghp_', 'bearer']);
+  });
+});
+
+describe('keywords.wat', () => {
+  it('is what keywords-wasm.ts holds (run scripts/build-wasm.mjs after editing it)', async () => {
+    // @ts-expect-error: a plain-JavaScript build script
+    const { assembleKeywordsWasm } = (await import('../../scripts/build-wasm.mjs')) as { assembleKeywordsWasm: () => Promise<Buffer> };
+    const bytes = await assembleKeywordsWasm();
+    expect(bytes.toString('base64')).toBe(KEYWORDS_WASM);
+    expect(readFileSync(new URL('../../src/detect/keywords.wat', import.meta.url), 'utf8')).toContain('(export "scan")');
   });
 });
