@@ -35,7 +35,7 @@ export interface Fragment {
   /**
    * Raw UTF-8 content instead of `text`: lets a source hand a file's bytes to a detection
    * worker (transferred, not copied) without decoding it on the main thread. Read both
-   * through fragmentText().
+   * through decodeFragment() (detect/locate.ts).
    */
   bytes?: Uint8Array;
   provenance: Provenance;
@@ -58,6 +58,8 @@ export interface Fragment {
   columnMaps?: Map<number, Int32Array>;
   /** chunked input: only matches starting before this offset belong to this fragment */
   acceptBefore?: number;
+  /** the same for `bytes`: a byte offset on a character boundary, made `acceptBefore` on decoding */
+  acceptBeforeByte?: number;
   /**
    * Literal secrets known from context (a CI log's `::add-mask::` values): the detector reports
    * every occurrence in `text` as rule `ci-masked-value`.

@@ -7,14 +7,19 @@ import { detect, type Detector } from './detect.js';
 
 const decoder = new TextDecoder('utf-8');
 
-/** The fragment's text, decoding `bytes` when the source handed those over instead. */
-export function fragmentText(fragment: Fragment): string {
-  return fragment.bytes ? decoder.decode(fragment.bytes) : fragment.text;
+/** The fragment with `bytes` decoded into `text` (and `acceptBeforeByte` into `acceptBefore`). */
+export function decodeFragment(fragment: Fragment): Fragment {
+  const { bytes, acceptBeforeByte, ...rest } = fragment;
+  if (!bytes) return fragment;
+  if (acceptBeforeByte === undefined) return { ...rest, text: decoder.decode(bytes) };
+  // Decoded in two parts split at the cut (a character boundary): the first part's length is
+  // where matches stop belonging to this fragment.
+  const head = decoder.decode(bytes.subarray(0, acceptBeforeByte));
+  return { ...rest, text: head + decoder.decode(bytes.subarray(acceptBeforeByte)), acceptBefore: head.length };
 }
 
 export function detectLocated(fragment: Fragment, detector: Detector): LocatedMatch[] {
-  const text = fragmentText(fragment);
-  const f = fragment.bytes ? { ...fragment, text, bytes: undefined } : fragment;
+  const f = decodeFragment(fragment);
   const matches = detect(f, detector);
   return matches.length === 0 ? [] : locate(f, matches);
 }

@@ -76,6 +76,7 @@ function slim(f: Fragment): Fragment {
   if (f.pinned) out.pinned = f.pinned;
   if (f.columnMaps) out.columnMaps = f.columnMaps;
   if (f.acceptBefore !== undefined) out.acceptBefore = f.acceptBefore;
+  if (f.acceptBeforeByte !== undefined) out.acceptBeforeByte = f.acceptBeforeByte;
   if (f.knownSecrets) out.knownSecrets = f.knownSecrets;
   if (f.decodedFrom) out.decodedFrom = f.decodedFrom;
   return out;

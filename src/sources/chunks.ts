@@ -45,3 +45,59 @@ export function advance(text: string, upTo: number, line: number, column: number
   for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) count++;
   return { line: line + count, column: upTo - nl };
 }
+
+/**
+ * Fragments of a file, as raw bytes (`read` fills the buffer it is given and returns the
+ * count, 0 at the end): a large file is not decoded here but where
+ * it is scanned (a worker), and each fragment's buffer is its own, so it is transferred, not
+ * copied. Cuts fall on UTF-8 character boundaries; consecutive fragments overlap by `overlap`
+ * bytes and a fragment accepts matches only before its cut (`acceptBeforeByte`).
+ */
+export function* chunkFile(read: (into: Uint8Array) => number, provenance: Provenance, opts: ChunkerOptions = {}): Generator<Fragment> {
+  const chunk = opts.chunkChars ?? CHUNK_CHARS;
+  const overlap = opts.overlap ?? OVERLAP;
+  let line = 1;
+  let column = 1;
+  let carry: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const buf = Buffer.allocUnsafeSlow(chunk + overlap);
+    buf.set(carry, 0);
+    let len = carry.length;
+    while (len < buf.length) {
+      const n = read(buf.subarray(len));
+      if (n === 0) break;
+      len += n;
+    }
+    if (len < buf.length) {
+      if (len > 0) yield { text: '', bytes: buf.subarray(0, len), provenance, line, column };
+      return;
+    }
+    // Back off continuation bytes (10xxxxxx) so no character is split.
+    let cut = chunk;
+    while (cut > chunk - 3 && ((buf[cut] as number) & 0xc0) === 0x80) cut--;
+    carry = Uint8Array.prototype.slice.call(buf, cut, len);
+    const next = advanceBytes(buf, cut, line, column);
+    yield { text: '', bytes: buf, provenance, line, column, acceptBeforeByte: cut };
+    ({ line, column } = next);
+  }
+}
+
+/**
+ * Position after `bytes[0, upTo)` (UTF-8), starting from (line, column), without decoding:
+ * newlines are counted as bytes, and the column in UTF-16 units, as the decoded text would
+ * have it (a character of four bytes is two units; continuation bytes add none).
+ */
+export function advanceBytes(bytes: Uint8Array, upTo: number, line: number, column: number): { line: number; column: number } {
+  let count = 0;
+  let last = -1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < upTo; i = bytes.indexOf(0x0a, i + 1)) {
+    count++;
+    last = i;
+  }
+  let units = 0;
+  for (let i = last + 1; i < upTo; i++) {
+    const b = bytes[i] as number;
+    if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+  }
+  return last === -1 ? { line, column: column + units } : { line: line + count, column: units + 1 };
+}

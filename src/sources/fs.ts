@@ -1,14 +1,14 @@
 // The `dir` source: walks files and folders, honouring .gitignore (in the tree and in the
 // repository the tree lives in), .tokensprawlignore and configured ignore globs; skips
 // binaries and symlinks; streams large files in overlapping chunks.
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { lstat, open, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import { describeError, TargetError } from '../core/errors.js';
 import type { Provenance, Source, SourceItem } from '../core/types.js';
-import { chunkStream, CHUNK_CHARS } from './chunks.js';
+import { chunkFile, CHUNK_CHARS } from './chunks.js';
 
 export interface DirOptions {
   /** paths in findings are relative to this folder */
@@ -167,31 +167,40 @@ function readWhole(fd: number, size: number): Buffer {
   return got === size ? buf : buf.subarray(0, got);
 }
 
-/** A large file: sniffed, then streamed in overlapping chunks in bounded memory. */
-async function* streamFile(abs: string, rel: string): AsyncGenerator<SourceItem> {
+/**
+ * A large file: sniffed, then read in overlapping chunks of bytes in bounded memory. Reads are
+ * synchronous like the small files' (the thread only feeds the workers); the chunks are decoded
+ * where they are scanned.
+ */
+function* streamFile(abs: string, rel: string): Generator<SourceItem> {
   const provenance: Provenance = { kind: 'dir', path: rel };
-  let handle;
+  let fd: number;
   try {
-    handle = await open(abs, 'r');
+    fd = openSync(abs, 'r');
   } catch (err) {
     yield { type: 'error', error: { target: rel, message: describeError(err) } };
     return;
   }
   try {
-    const info = await handle.stat();
-    const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    if (isBinary(head.subarray(0, bytesRead))) {
+    const size = fstatSync(fd).size;
+    const head = Buffer.allocUnsafe(Math.min(SNIFF_BYTES, size));
+    const sniffed = readSync(fd, head, 0, head.length, 0);
+    if (isBinary(head.subarray(0, sniffed))) {
       yield { type: 'stat', binarySkipped: 1 };
       return;
     }
-    yield { type: 'stat', files: 1, bytes: info.size };
-    const stream = createReadStream(abs, { highWaterMark: 1024 * 1024 });
-    for await (const fragment of chunkStream(stream, provenance)) yield { type: 'fragment', fragment };
+    yield { type: 'stat', files: 1, bytes: size };
+    let position = 0;
+    const read = (into: Uint8Array): number => {
+      const n = readSync(fd, into, 0, into.length, position);
+      position += n;
+      return n;
+    };
+    for (const fragment of chunkFile(read, provenance)) yield { type: 'fragment', fragment };
   } catch (err) {
     yield { type: 'error', error: { target: rel, message: describeError(err) } };
   } finally {
-    await handle.close().catch(() => undefined);
+    closeSync(fd);
   }
 }
 

@@ -574,6 +574,12 @@ describe('--jobs', () => {
       const body = [`# file ${i}`, filler, i % 3 === 0 ? `TOKEN=${fakeGithubToken('ghp', `jobs-${i}`)}` : 'no token', i % 5 === 0 ? `JWT=${fakeJwt(600 + i, `jobs-${i}`)}` : ''];
       files[`d${i % 7}/f${i}.env`] = `${body.join('\n')}\n`;
     }
+    // One file above the 1 MiB chunk size, with a token across the first cut: its chunks go
+    // to the workers as bytes.
+    const big = Buffer.alloc(2_500_000, 'x');
+    for (let at = 0; at < big.length; at += 100) big[at] = 0x0a;
+    big.write(` TOKEN=${fakeGithubToken('ghp', 'jobs-big')} `, 1024 * 1024 - 20);
+    files['big/bundle.txt'] = big.toString('latin1');
     const t = tmpTree(files);
     try {
       const one = scan('dir', ['.', '--jobs', '1'], { cwd: t.dir });
@@ -582,7 +588,7 @@ describe('--jobs', () => {
       expect(three.status).toBe(1);
       const a = jsonReport(one);
       const b = jsonReport(three);
-      expect(a.findings.length).toBe(20 + 12);
+      expect(a.findings.length).toBe(20 + 12 + 1);
       expect(JSON.stringify(b.findings)).toBe(JSON.stringify(a.findings));
       expect(b.scan.stats).toEqual(a.scan.stats);
     } finally {

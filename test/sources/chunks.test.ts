@@ -4,7 +4,8 @@ import { createLocator } from '../../src/core/position.js';
 import type { Fragment } from '../../src/core/types.js';
 import { createDetector, detect } from '../../src/detect/detect.js';
 import { compileRule } from '../../src/rules/compile.js';
-import { advance, chunkStream } from '../../src/sources/chunks.js';
+import { decodeFragment } from '../../src/detect/locate.js';
+import { advance, advanceBytes, chunkFile, chunkStream } from '../../src/sources/chunks.js';
 
 const rule = compileRule(
   { id: 't', title: 't', description: 'd', severity: 'high', pattern: 'tok_[a-z0-9]{20}', keywords: ['tok_'], examples: ['x'], negativeExamples: ['y'] },
@@ -21,7 +22,7 @@ async function collect(stream: AsyncIterable<Buffer | string>, chunkChars: numbe
 
 function positions(frags: Fragment[]): Array<[number, number, string]> {
   const out: Array<[number, number, string]> = [];
-  for (const f of frags) {
+  for (const f of frags.map(decodeFragment)) {
     const loc = createLocator(f);
     for (const m of detect(f, detector)) {
       const p = loc(m.secretStart);
@@ -68,5 +69,74 @@ describe('chunkStream', () => {
   it('advance() moves line and column over a prefix', () => {
     expect(advance('ab\ncd\nef', 7, 3, 5)).toEqual({ line: 5, column: 2 });
     expect(advance('abc', 2, 3, 5)).toEqual({ line: 3, column: 7 });
+  });
+});
+
+/** chunkFile over an in-memory file, read in pieces of at most `piece` bytes. */
+function chunkBuffer(file: Buffer, chunkChars: number, overlap: number, piece = 1 << 20): Fragment[] {
+  let pos = 0;
+  const read = (into: Uint8Array): number => {
+    const n = Math.min(into.length, piece, file.length - pos);
+    into.set(file.subarray(pos, pos + n));
+    pos += n;
+    return n;
+  };
+  return [...chunkFile(read, { kind: 'dir', path: 'big.txt' }, { chunkChars, overlap })];
+}
+
+describe('chunkFile (bytes, decoded where scanned)', () => {
+  const token = 'tok_abcdefghij0123456789';
+
+  it.each([
+    ['ASCII', 'x'],
+    ['two-byte characters', 'ü'],
+    ['three-byte characters', '€'],
+    ['four-byte characters (two UTF-16 units each)', '🔑'],
+  ])('finds a token on every chunk border exactly once, at the right place, between %s', (_name, filler) => {
+    let text = '';
+    const expected: Array<[number, number, string]> = [];
+    let line = 1;
+    for (let i = 0; i < 60; i++) {
+      const pad = filler.repeat(10 + (i % 23));
+      const col = text.length - (text.lastIndexOf('\n') + 1) + pad.length + 2;
+      text += `${pad} ${token}`;
+      expected.push([line, col, token]);
+      if (i % 7 === 6) {
+        text += '\n';
+        line++;
+      }
+    }
+    const frags = chunkBuffer(Buffer.from(text), 64, 32, 37);
+    expect(frags.length).toBeGreaterThan(10);
+    // every fragment but the last has its own buffer (so it can be transferred) and a cut
+    for (const f of frags.slice(0, -1)) {
+      expect(f.text).toBe('');
+      expect(f.bytes!.byteOffset).toBe(0);
+      expect(f.bytes!.byteLength).toBe(f.bytes!.buffer.byteLength);
+      expect(f.acceptBeforeByte).toBeLessThanOrEqual(64);
+    }
+    expect(positions(frags)).toEqual(expected);
+    // the pieces put back together are the file
+    const decoded = frags.map(decodeFragment);
+    expect(decoded.map((f, i) => (i < decoded.length - 1 ? f.text.slice(0, f.acceptBefore) : f.text)).join('')).toBe(text);
+  });
+
+  it('never cuts inside a character', () => {
+    const text = `${'a'.repeat(63)}€${'b'.repeat(100)}`;
+    const [first] = chunkBuffer(Buffer.from(text), 64, 16);
+    expect(first!.acceptBeforeByte).toBe(63);
+    expect(decodeFragment(first!).text.startsWith(`${'a'.repeat(63)}€`)).toBe(true);
+  });
+
+  it('a file of at most one chunk is one fragment without a cut; an empty one is none', () => {
+    expect(chunkBuffer(Buffer.from('small'), 64, 16).map((f) => [Buffer.from(f.bytes!).toString(), f.acceptBeforeByte])).toEqual([['small', undefined]]);
+    expect(chunkBuffer(Buffer.alloc(0), 64, 16)).toEqual([]);
+  });
+
+  it('advanceBytes() counts lines and UTF-16 columns without decoding', () => {
+    expect(advanceBytes(Buffer.from('ab\ncd\nef'), 7, 3, 5)).toEqual({ line: 5, column: 2 });
+    expect(advanceBytes(Buffer.from('abc'), 2, 3, 5)).toEqual({ line: 3, column: 7 });
+    const emoji = Buffer.from('\n€🔑x');
+    expect(advanceBytes(emoji, emoji.length, 1, 1)).toEqual({ line: 2, column: 1 + '€🔑x'.length });
   });
 });

@@ -6,6 +6,7 @@ import type { SourceItem } from '../../src/core/types.js';
 import { CHUNK_CHARS } from '../../src/sources/chunks.js';
 import { checkDirTargets, dirSource, relativePath, type DirOptions } from '../../src/sources/fs.js';
 import { tmpTree } from '../helpers/tmp.js';
+import { decodeFragment } from '../../src/detect/locate.js';
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -93,7 +94,8 @@ describe('dirSource', () => {
     expect(frags.every((f) => f.line === 1)).toBe(true);
     expect(frags[1]!.column).toBe(CHUNK_CHARS + 1);
     // the marker straddles the first border: whole inside the first fragment (overlap tail)
-    expect(frags[0]!.text.includes(marker)).toBe(true);
+    expect(decodeFragment(frags[0]!).text.includes(marker)).toBe(true);
+    expect(frags[0]!.acceptBeforeByte).toBe(CHUNK_CHARS);
   });
 
   it('makes paths relative to the root with "/" and names a single file target', async () => {
