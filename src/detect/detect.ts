@@ -40,20 +40,35 @@ export function createDetector(rules: readonly Rule[]): Detector {
 
 /** Rules whose keywords occur in `text` (case-insensitive), in rule order. */
 export function candidateRules(text: string, detector: Detector): Rule[] {
+  return rulesFor(detector.keywords.scan(text), detector);
+}
+
+/** Rules woken by these keywords, in rule order. */
+export function rulesFor(keywords: readonly string[], detector: Detector): Rule[] {
   const found = new Set<Rule>();
-  for (const k of detector.keywords.scan(text)) for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
+  for (const k of keywords) for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
   return found.size === 0 ? [] : detector.rules.filter((r) => found.has(r));
 }
 
 /**
- * Runs the rules on one fragment. Pure: offsets refer to fragment.text; overlapping matches of
- * several rules are reduced to the most specific one.
+ * Whether detect() can find anything in this fragment when none of the rules' keywords occur
+ * in it: known secrets are looked for everywhere, and whole encoded values are decoded where
+ * they may be. Otherwise a fragment without keywords need not even be decoded.
  */
-export function detect(fragment: Fragment, detector: Detector): Match[] {
+export function searchedWithoutKeywords(fragment: Fragment): boolean {
+  return (fragment.knownSecrets?.length ?? 0) > 0 || wantsEncoded(fragment);
+}
+
+/**
+ * Runs the rules on one fragment. Pure: offsets refer to fragment.text; overlapping matches of
+ * several rules are reduced to the most specific one. `rules`: the candidates, when the
+ * keywords were already looked for (in the fragment's bytes).
+ */
+export function detect(fragment: Fragment, detector: Detector, candidates?: readonly Rule[]): Match[] {
   const { text } = fragment;
   const limit = fragment.acceptBefore ?? Number.POSITIVE_INFINITY;
   const matches: Array<Match & { rank: number; order: number }> = [];
-  const rules = candidateRules(text, detector);
+  const rules = candidates ?? candidateRules(text, detector);
   rules.forEach((rule, order) => {
     const pathOk = detector.pathFilters.get(rule.id);
     if (pathOk && !pathOk(fragment.provenance.path)) return;
@@ -74,8 +89,12 @@ export function detect(fragment: Fragment, detector: Detector): Match[] {
 }
 
 /** Secrets inside whole encoded values (base64 → maybe gzip → JSON …), one match per secret. */
+function wantsEncoded(fragment: Fragment): boolean {
+  return !(fragment.decodedFrom && fragment.decodedFrom.length > 0) && mayHoldEncodedValues(fragment.provenance.path);
+}
+
 function detectEncoded(fragment: Fragment, detector: Detector, limit: number): Match[] {
-  if ((fragment.decodedFrom && fragment.decodedFrom.length > 0) || !mayHoldEncodedValues(fragment.provenance.path)) return [];
+  if (!wantsEncoded(fragment)) return [];
   const out: Match[] = [];
   for (const value of encodedValues(fragment.text, limit)) {
     const seen = new Set<string>();

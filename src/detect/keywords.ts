@@ -19,6 +19,8 @@ import { KEYWORDS_WASM } from './keywords-wasm.js';
 export interface KeywordScanner {
   /** distinct keywords present in `text` (lower case), compared ASCII-case-insensitively */
   scan(text: string): string[];
+  /** the same for UTF-8 bytes, without decoding them (unless a keyword is outside ASCII) */
+  scanBytes(bytes: Uint8Array): string[];
   /** which loop runs: WebAssembly, or JavaScript where WebAssembly is unavailable */
   readonly engine: 'wasm' | 'js';
 }
@@ -41,8 +43,11 @@ interface HashedKeywords {
   codes: ReadonlyArray<Int32Array>;
 }
 
-/** Adds each hashed keyword found in `text` to `out` (once, via `found`). */
-type HashedScan = (text: string, found: Uint8Array, out: string[]) => void;
+/** Adds each hashed keyword found in the input to `out` (once, via `found`). */
+interface HashedScan {
+  text: (text: string, found: Uint8Array, out: string[]) => void;
+  bytes: (bytes: Uint8Array, found: Uint8Array, out: string[]) => void;
+}
 
 export function createKeywordScanner(words: readonly string[], opts: KeywordScannerOptions = {}): KeywordScanner {
   const keywords = [...new Set(words.map((w) => w.toLowerCase()))];
@@ -82,29 +87,48 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
   const regexOnly = others.filter((id) => !short.includes(id));
   const rest = regexOnly.length > 0 ? new RegExp(regexOnly.map((id) => escapeRegex(keywords[id] as string)).join('|'), 'gi') : undefined;
 
+  const addOthers = (out: string[], includes: (v: string) => boolean, text: () => string): string[] => {
+    for (const { id, variants } of shortVariants) {
+      if (variants.some(includes)) out.push(keywords[id] as string);
+    }
+    if (rest) {
+      rest.lastIndex = 0;
+      const t = text();
+      let m: RegExpExecArray | null;
+      while ((m = rest.exec(t)) !== null) {
+        const k = m[0].toLowerCase();
+        if (!out.includes(k)) out.push(k);
+      }
+    }
+    return out;
+  };
+
   return {
     engine: wasm ? 'wasm' : 'js',
     scan(text) {
       const found = new Uint8Array(keywords.length);
       const out: string[] = [];
-      if (hashed.length > 0) scanHashed(text, found, out);
-      for (const { id, variants } of shortVariants) {
-        if (variants.some((v) => text.includes(v))) out.push(keywords[id] as string);
-      }
-      if (rest) {
-        rest.lastIndex = 0;
-        let m: RegExpExecArray | null;
-        while ((m = rest.exec(text)) !== null) {
-          const k = m[0].toLowerCase();
-          if (!out.includes(k)) out.push(k);
-        }
-      }
-      return out;
+      if (hashed.length > 0) scanHashed.text(text, found, out);
+      return addOthers(out, (v) => text.includes(v), () => text);
+    },
+    scanBytes(bytes) {
+      const found = new Uint8Array(keywords.length);
+      const out: string[] = [];
+      if (hashed.length > 0) scanHashed.bytes(bytes, found, out);
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return addOthers(out, (v) => buf.includes(v), () => utf8.decode(bytes));
     },
   };
 }
 
-function jsScan({ keywords, table, buckets, codes }: HashedKeywords): HashedScan {
+const utf8 = new TextDecoder('utf-8');
+
+function jsScan(set: HashedKeywords): HashedScan {
+  const text = jsScanText(set);
+  return { text, bytes: (bytes, found, out) => text(utf8.decode(bytes), found, out) };
+}
+
+function jsScanText({ keywords, table, buckets, codes }: HashedKeywords): HashedScan['text'] {
   return (text, found, out) => {
     const n = text.length;
     let h = 0;
@@ -180,10 +204,8 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
   reserve(64 * 1024);
   bytes.set(table, TABLE);
 
-  return (text, found, out) => {
-    // UTF-8 takes at most three bytes per UTF-16 unit.
-    reserve(text.length * 3);
-    const n = encoder.encodeInto(text, bytes.subarray(INPUT, INPUT + text.length * 3)).written;
+  /** Scans the n bytes at INPUT. */
+  const scanInput = (n: number, found: Uint8Array, out: string[]): void => {
     let from = 0;
     let h = 0;
     for (;;) {
@@ -213,6 +235,19 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
       h = 0;
       for (let j = Math.max(0, last - 2); j <= last; j++) h = ((h << 7) | ((bytes[INPUT + j] as number) & 127)) & HASH_MASK;
     }
+  };
+
+  return {
+    text(text, found, out) {
+      // UTF-8 takes at most three bytes per UTF-16 unit.
+      reserve(text.length * 3);
+      scanInput(encoder.encodeInto(text, bytes.subarray(INPUT, INPUT + text.length * 3)).written, found, out);
+    },
+    bytes(input, found, out) {
+      reserve(input.length);
+      bytes.set(input, INPUT);
+      scanInput(input.length, found, out);
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 import { createLocator, lineAt } from '../core/position.js';
 import type { Fragment, LocatedMatch, Match } from '../core/types.js';
 import { isInlineAllowed } from '../filters/inline-allow.js';
-import { detect, type Detector } from './detect.js';
+import { detect, rulesFor, searchedWithoutKeywords, type Detector } from './detect.js';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -19,8 +19,12 @@ export function decodeFragment(fragment: Fragment): Fragment {
 }
 
 export function detectLocated(fragment: Fragment, detector: Detector): LocatedMatch[] {
+  // Raw bytes are searched for keywords before they are decoded: most files of a source tree
+  // hold none, and then need no decoding at all.
+  const rules = fragment.bytes ? rulesFor(detector.keywords.scanBytes(fragment.bytes), detector) : undefined;
+  if (rules && rules.length === 0 && !searchedWithoutKeywords(fragment)) return [];
   const f = decodeFragment(fragment);
-  const matches = detect(f, detector);
+  const matches = detect(f, detector, rules);
   return matches.length === 0 ? [] : locate(f, matches);
 }
 

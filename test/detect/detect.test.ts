@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fragment } from '../../src/core/types.js';
 import { candidateRules, createDetector, detect } from '../../src/detect/detect.js';
+import { detectLocated } from '../../src/detect/locate.js';
 import { compileRule } from '../../src/rules/compile.js';
 import type { RawRule } from '../../src/rules/types.js';
 import { checkRules } from '../../src/rules/check.js';
@@ -84,5 +85,21 @@ describe('checkRules', () => {
     const out = checkRules([r]);
     expect(out.checked).toBe(2);
     expect(out.failures.map((f) => f.kind)).toEqual(['example', 'negativeExample']);
+  });
+});
+
+describe('detectLocated on raw bytes', () => {
+  const bytesFrag = (text: string, path: string): Fragment => ({ text: '', bytes: Buffer.from(text), provenance: { kind: 'dir', path }, line: 1, column: 1 });
+
+  it('finds tokens in a file handed over as bytes', () => {
+    expect(detectLocated(bytesFrag('const k = "acme_0123456789ab";\n', 'src/a.js'), detector).map((m) => m.secret)).toEqual(['acme_0123456789ab']);
+  });
+
+  it('still decodes a non-code file without keywords: whole encoded values may hide a token', () => {
+    const encoded = Buffer.from('acme_0123456789ab-and-some-padding').toString('base64');
+    const hits = detectLocated(bytesFrag(`data:\n  token: ${encoded}\n`, 'k8s/secret.yaml'), detector);
+    expect(hits.map((m) => [m.secret, m.decoded?.layers])).toEqual([['acme_0123456789ab', ['base64']]]);
+    // the same value in a source file is not decoded (by design), and nothing else is there
+    expect(detectLocated(bytesFrag(`token = "${encoded}"\n`, 'src/a.py'), detector)).toEqual([]);
   });
 });

@@ -74,6 +74,16 @@ describe.each<[string, KeywordScannerOptions]>([
   it('finds keywords after text outside ASCII (UTF-8 offsets differ from string offsets)', () => {
     expect(scanner.scan('déjà vu 🔑 ghp_ ünïcödé Bearer')).toEqual(['ghp_', 'bearer']);
   });
+
+  it('finds the same keywords in UTF-8 bytes as in the decoded text', () => {
+    const texts = ['déjà vu 🔑 ghp_ ünïcödé BEARER q~', 'Q~ only', '', 'sk_live_ and ::ADD-MASK::', 'nothing here at all'];
+    for (const t of texts) expect(sorted(scanner.scanBytes(Buffer.from(t)))).toEqual(sorted(scanner.scan(t)));
+    const nonAscii = createKeywordScanner(['clé_', 'ghp_'], opts);
+    expect(sorted(nonAscii.scanBytes(Buffer.from('une CLÉ_ et ghp_')))).toEqual(['clé_', 'ghp_']);
+    // a view into a larger buffer: only its own bytes count
+    const whole = Buffer.from('ghp_ | Bearer');
+    expect(scanner.scanBytes(whole.subarray(7))).toEqual(['bearer']);
+  });
 });
 
 describe('keywords.wat', () => {
