@@ -7,9 +7,8 @@
  * cannot do this for us: an alternation of 90 keywords that start on twenty letters gives V8
  * no literal to search for, so it walks its automaton at every position (225 MB/s on 60 MB of
  * the bench corpus). The same loop in JavaScript runs at about 400 MB/s; in WebAssembly
- * (keywords.wat), over the text's UTF-8 bytes, at about 800 MB/s, encoding included (V8's
- * encodeInto copies ASCII at several GB/s). The JavaScript loop is kept for where
- * WebAssembly is unavailable (node --jitless).
+ * (keywords.wat), over a file's bytes or a string narrowed to one byte per unit, at about
+ * 800 MB/s. The JavaScript loop is kept for where WebAssembly is unavailable (node --jitless).
  *
  * Keywords shorter than three characters are looked up with indexOf, one case variant at a
  * time; keywords outside ASCII go to a regex of their own.
@@ -190,22 +189,24 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
   const MAX_HITS = 64 * 1024;
   const HITS = table.length;
   const INPUT = HITS + MAX_HITS * 8;
-  const encoder = new TextEncoder();
-  let bytes = new Uint8Array(memory.buffer);
+  let bytes = Buffer.from(memory.buffer);
   let hits = new Int32Array(memory.buffer);
   const reserve = (inputBytes: number): void => {
     const need = INPUT + inputBytes;
     if (need > memory.buffer.byteLength) {
       memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-      bytes = new Uint8Array(memory.buffer);
+      bytes = Buffer.from(memory.buffer);
       hits = new Int32Array(memory.buffer);
     }
   };
   reserve(64 * 1024);
   bytes.set(table, TABLE);
 
-  /** Scans the n bytes at INPUT. */
-  const scanInput = (n: number, found: Uint8Array, out: string[]): void => {
+  /**
+   * Scans the n bytes at INPUT; `unit(i)` is the input's i-th unit as the candidates are
+   * confirmed against it (the bytes themselves, or the string they were narrowed from).
+   */
+  const scanInput = (n: number, found: Uint8Array, out: string[], unit: (i: number) => number): void => {
     let from = 0;
     let h = 0;
     for (;;) {
@@ -220,7 +221,7 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
           const len = c.length;
           if (at + len > n) continue;
           for (let j = 0; j < len; j++) {
-            let x = bytes[INPUT + at + j] as number;
+            let x = unit(at + j);
             if (x >= 65 && x <= 90) x |= 32;
             if (x !== c[j]) continue candidates;
           }
@@ -239,14 +240,18 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
 
   return {
     text(text, found, out) {
-      // UTF-8 takes at most three bytes per UTF-16 unit.
-      reserve(text.length * 3);
-      scanInput(encoder.encodeInto(text, bytes.subarray(INPUT, INPUT + text.length * 3)).written, found, out);
+      // One byte per UTF-16 unit, the low eight bits (a copy for a string V8 stores as Latin-1,
+      // which most text is): offsets stay string offsets, and the hash only uses seven bits
+      // anyway. A character above 255 may then look like an ASCII one to the loop, so the
+      // candidates are confirmed against the string itself.
+      reserve(text.length);
+      bytes.write(text, INPUT, text.length, 'latin1');
+      scanInput(text.length, found, out, (i) => text.charCodeAt(i));
     },
     bytes(input, found, out) {
       reserve(input.length);
       bytes.set(input, INPUT);
-      scanInput(input.length, found, out);
+      scanInput(input.length, found, out, (i) => bytes[INPUT + i] as number);
     },
   };
 }
