@@ -20,7 +20,7 @@ import { inShard } from '../core/shard.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
@@ -351,6 +351,8 @@ interface Walk {
   piping: Promise<unknown>;
   /** first commit handed to diff-tree */
   firstSent: () => string | null;
+  /** the first commit rev-list lists (another rev-list run; for restarts after a direct pipe) */
+  firstListed: () => Promise<string | null>;
   kill: () => void;
   opts: GitOptions;
   /** diff-tree's output, read (ahead, bounded) from the start */
@@ -359,18 +361,15 @@ interface Walk {
 
 function startWalk(root: string, revs: Promise<string[]>, opts: GitOptions, resumeAfter: string | null): Walk {
   const list = spawnGit(root, ['rev-list', '--topo-order', '--reverse', ...maxCount(opts), '--all', '--stdin']);
-  const diff = spawnGit(root, [
-    ...GIT_CONFIG,
-    'diff-tree',
-    '--stdin',
-    '-r',
-    '--root',
-    '--always',
-    '--cc',
-    ...DIFF_FLAGS,
-    '--encoding=UTF-8',
-    `--format=${COMMIT_FORMAT}`,
-  ]);
+  // Without a shard or a restart point every commit goes to diff-tree: rev-list's output is then
+  // diff-tree's input directly, a pipe between the two processes that never passes through here
+  // (writing every hash to diff-tree from this thread cost 50 ms of a 0.7 s history scan).
+  const direct = !opts.shard && resumeAfter === null;
+  const diff = spawnGit(
+    root,
+    [...GIT_CONFIG, 'diff-tree', '--stdin', '-r', '--root', '--always', '--cc', ...DIFF_FLAGS, '--encoding=UTF-8', `--format=${COMMIT_FORMAT}`],
+    direct ? list.child.stdout! : 'pipe',
+  );
   const kill = (): void => {
     list.child.kill();
     diff.child.kill();
@@ -380,14 +379,32 @@ function startWalk(root: string, revs: Promise<string[]>, opts: GitOptions, resu
     () => kill(),
   );
   let first: string | null = null;
-  const select = selectCommits(opts.shard, resumeAfter, (sha) => {
-    first ??= sha;
-  });
-  const piping = pipeline(list.child.stdout!, select, diff.child.stdin!).then(
-    () => null,
-    (err: unknown) => err,
-  );
-  return { list, diff, piping, firstSent: () => first, kill, opts, output: readAhead(diff.child.stdout!) };
+  let piping: Promise<unknown>;
+  if (direct) {
+    // diff-tree holds its own copy of the pipe; this one must not read from it
+    list.child.stdout!.destroy();
+    piping = Promise.resolve(null);
+  } else {
+    const select = selectCommits(opts.shard, resumeAfter, (sha) => {
+      first ??= sha;
+    });
+    piping = pipeline(list.child.stdout!, select, diff.child.stdin!).then(
+      () => null,
+      (err: unknown) => err,
+    );
+  }
+  const firstListed = async (): Promise<string | null> => {
+    const again = spawnGit(root, ['rev-list', '--topo-order', '--reverse', ...maxCount(opts), '--all', '--stdin']);
+    again.child.stdin?.end((await revs).map((r) => `${r}\n`).join(''));
+    let text = '';
+    for await (const chunk of again.child.stdout!) {
+      text += (chunk as Buffer).toString('latin1');
+      if (text.includes('\n')) break;
+    }
+    again.child.kill();
+    return /^[0-9a-f]{40,64}/.exec(text)?.[0] ?? null;
+  };
+  return { list, diff, piping, firstSent: () => first, firstListed, kill, opts, output: readAhead(diff.child.stdout!) };
 }
 
 /** Reads one started walk to its end; reports in `outcome` how it ended. */
@@ -399,6 +416,8 @@ async function* readWalk(walk: Walk, outcome: Outcome): AsyncGenerator<SourceIte
     const [listEnd, diffEnd] = await Promise.all([walk.list.done, walk.diff.done]);
     outcome.lastCommit = parser.lastCommit;
     outcome.firstSent = walk.firstSent();
+    // A direct pipe does not see what rev-list sent: ask again when a restart needs it.
+    if (!diffEnd.ok && outcome.lastCommit === null && outcome.firstSent === null) outcome.firstSent = await walk.firstListed();
     // diff-tree first: when it dies, rev-list may die of the broken pipe
     if (!diffEnd.ok) {
       const at = parser.lastCommit ?? outcome.firstSent;
@@ -517,12 +536,12 @@ interface GitProcess {
   done: Promise<{ ok: boolean; message: string }>;
 }
 
-function spawnGit(cwd: string, args: string[]): GitProcess {
+function spawnGit(cwd: string, args: string[], stdin: 'pipe' | Readable = 'pipe'): GitProcess {
   // The child's environment is the only use of `process` here. GIT_NO_LAZY_FETCH (git 2.44+):
   // a partial clone must not fetch missing blobs over the network; LC_ALL: English messages.
   const child = spawn('git', args, {
     cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
   let stderr = '';

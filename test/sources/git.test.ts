@@ -352,6 +352,18 @@ describe('gitSource: history', () => {
     expect(statSum(items, 'commits')).toBe(4);
   });
 
+  it('goes on after a first commit whose tree cannot be read (git printed nothing for it)', async () => {
+    const later = fakeToken('after-broken-root');
+    const r = repo([{ files: { 'a.txt': 'start\n' } }, { files: { 'b.txt': 'more\n' } }, { files: { 'c.txt': `later=${later}\n` } }]);
+    const tree = r.git('rev-parse', `${r.commits[0]}^{tree}`).trim();
+    rmSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const items = await scanRepo(r.dir);
+    const errors = items.flatMap((i) => (i.type === 'error' ? [i.error.message] : []));
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]).toContain(r.commits[0]);
+    expect(containing(items, later).map((f) => gitProv(f).commit)).toEqual([r.commits[2]]);
+  });
+
   it('scans a bare repository', async () => {
     const t = fakeToken('bare');
     const r = repo([{ files: { 'a.txt': `k=${t}\n` } }]);
