@@ -30,6 +30,7 @@ export interface KeywordScannerOptions {
 }
 
 const HASH_BITS = 21; // the JavaScript loop's mask 0x1fffff is this, written out
+const WASM_MIN_LENGTH = 512;
 const HASH_MASK = (1 << HASH_BITS) - 1;
 
 /** Keywords grouped by their first three characters; `table` maps each case variant's hash to a group. */
@@ -77,7 +78,15 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
   }
   const set: HashedKeywords = { keywords, table, buckets, codes: keywords.map((k) => Int32Array.from(k, (c) => c.charCodeAt(0))) };
   const wasm = opts.engine === 'js' || hashed.length === 0 ? null : wasmScan(set);
-  const scanHashed = wasm ?? jsScan(set);
+  const js = jsScan(set);
+  // A call into WebAssembly and the copy into its memory cost more than they save on short
+  // texts (a queue dump's millions of small fields): those take the JavaScript loop.
+  const scanHashed: HashedScan = wasm
+    ? {
+        text: (text, found, out) => (text.length < WASM_MIN_LENGTH ? js.text(text, found, out) : wasm.text(text, found, out)),
+        bytes: (bytes, found, out) => (bytes.length < WASM_MIN_LENGTH ? js.bytes(bytes, found, out) : wasm.bytes(bytes, found, out)),
+      }
+    : js;
 
   // Short ASCII keywords (`q~`): every case variant through indexOf, which V8 runs natively and
   // far faster than a case-insensitive regex over the whole text (which cost 3% of a dir scan).

@@ -9,8 +9,8 @@ const decoder = new TextDecoder('utf-8');
 
 /** The fragment with `bytes` decoded into `text` (and `acceptBeforeByte` into `acceptBefore`). */
 export function decodeFragment(fragment: Fragment): Fragment {
+  if (!fragment.bytes) return fragment;
   const { bytes, acceptBeforeByte, ...rest } = fragment;
-  if (!bytes) return fragment;
   if (acceptBeforeByte === undefined) return { ...rest, text: decoder.decode(bytes) };
   // Decoded in two parts split at the cut (a character boundary): the first part's length is
   // where matches stop belonging to this fragment.
