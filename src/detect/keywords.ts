@@ -95,36 +95,46 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
   const regexOnly = others.filter((id) => !short.includes(id));
   const rest = regexOnly.length > 0 ? new RegExp(regexOnly.map((id) => escapeRegex(keywords[id] as string)).join('|'), 'gi') : undefined;
 
-  const addOthers = (out: string[], includes: (v: string) => boolean, text: () => string): string[] => {
-    for (const { id, variants } of shortVariants) {
-      if (variants.some(includes)) out.push(keywords[id] as string);
+  const addRest = (out: string[], text: string): void => {
+    if (!rest) return;
+    rest.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = rest.exec(text)) !== null) {
+      const k = m[0].toLowerCase();
+      if (!out.includes(k)) out.push(k);
     }
-    if (rest) {
-      rest.lastIndex = 0;
-      const t = text();
-      let m: RegExpExecArray | null;
-      while ((m = rest.exec(t)) !== null) {
-        const k = m[0].toLowerCase();
-        if (!out.includes(k)) out.push(k);
-      }
-    }
-    return out;
   };
+  // One array for every call (reset each time): a queue dump calls this for millions of small
+  // fields, where allocating it cost more than the scan.
+  const found = new Uint8Array(keywords.length);
 
   return {
     engine: wasm ? 'wasm' : 'js',
     scan(text) {
-      const found = new Uint8Array(keywords.length);
+      found.fill(0);
       const out: string[] = [];
       if (hashed.length > 0) scanHashed.text(text, found, out);
-      return addOthers(out, (v) => text.includes(v), () => text);
+      for (const { id, variants } of shortVariants) {
+        for (const v of variants) {
+          if (text.includes(v)) {
+            out.push(keywords[id] as string);
+            break;
+          }
+        }
+      }
+      addRest(out, text);
+      return out;
     },
     scanBytes(bytes) {
-      const found = new Uint8Array(keywords.length);
+      found.fill(0);
       const out: string[] = [];
       if (hashed.length > 0) scanHashed.bytes(bytes, found, out);
-      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return addOthers(out, (v) => buf.includes(v), () => utf8.decode(bytes));
+      if (shortVariants.length > 0) {
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (const { id, variants } of shortVariants) if (variants.some((v) => buf.includes(v))) out.push(keywords[id] as string);
+      }
+      if (rest) addRest(out, utf8.decode(bytes));
+      return out;
     },
   };
 }
