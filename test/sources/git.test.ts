@@ -570,4 +570,58 @@ describe('DiffParser', () => {
     const single = parse(Array.from(bytes, (b) => Buffer.from([b])));
     expect(single).toEqual(whole);
   });
+
+  // Blocks of '+' lines in one-parent hunks are taken whole: the same result line by line.
+  const C = 'c'.repeat(40);
+  const plain = [
+    `\x1e${C}\x1f${A}\x1f2024-01-04T00:00:00Z\x1fCy <cy@example.com>`,
+    '',
+    'diff --git a/k.env b/k.env',
+    '--- a/k.env',
+    '+++ b/k.env',
+    '@@ -1,2 +1,6 @@',
+    '+first',
+    '+',
+    '++starts with a plus',
+    '+ünïcödé 🔑',
+    '-removed',
+    '+after the removal',
+    '@@ -9 +10,2 @@',
+    '+second hunk',
+    '+no newline at the end',
+    '\\ No newline at end of file',
+    '',
+  ].join('\n');
+
+  it('takes blocks of added lines whole, with the same lines, places and byte counts', () => {
+    const items = parse([Buffer.from(plain)]);
+    expect(fragments(items).map((f) => [f.line, f.column, f.text])).toEqual([
+      [1, 1, 'first\n\n+starts with a plus\nünïcödé 🔑'],
+      [5, 1, 'after the removal'],
+      [10, 1, 'second hunk\nno newline at the end'],
+    ]);
+    const added = ['first', '', '+starts with a plus', 'ünïcödé 🔑', 'after the removal', 'second hunk', 'no newline at the end'];
+    expect(items.filter((i) => i.type === 'stat')).toEqual([{ type: 'stat', commits: 1, bytes: added.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) }]);
+    const bytes = Buffer.from(plain);
+    for (const size of [1, 3, 7, 64]) {
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+      expect(parse(pieces)).toEqual(items);
+    }
+  });
+
+  it('cuts a long block of added lines into overlapping fragments, whatever the chunks', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `+line ${i} ${'x'.repeat(i % 9)}`);
+    const diff = [`\x1e${C}\x1f\x1f2024-01-04T00:00:00Z\x1fCy <cy@example.com>`, '', 'diff --git a/a b/a', '--- /dev/null', '+++ b/a', '@@ -0,0 +1,40 @@', ...lines, ''].join('\n');
+    const run = (pieces: Buffer[]): Array<[number, number, string, number | undefined]> => {
+      const p = new DiffParser(null, { chunkChars: 50, overlap: 10 });
+      return fragments([...pieces.flatMap((c) => p.push(c)), ...p.end()]).map((f) => [f.line, f.column, f.text, f.acceptBefore]);
+    };
+    const whole = run([Buffer.from(diff)]);
+    expect(whole.length).toBeGreaterThan(5);
+    // the accepted parts put back together are the added text
+    expect(whole.map(([, , t, a]) => (a === undefined ? t : t.slice(0, a))).join('')).toBe(lines.map((l) => l.slice(1)).join('\n'));
+    const b = Buffer.from(diff);
+    expect(run(Array.from({ length: Math.ceil(b.length / 13) }, (_, i) => b.subarray(i * 13, i * 13 + 13)))).toEqual(whole);
+  });
 });
