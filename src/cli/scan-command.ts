@@ -192,15 +192,29 @@ async function prepareSource(
     case 'git': {
       const repo = path.resolve(io.cwd, (args[0] as string | undefined) ?? '.');
       const { openRepository, gitSource, headPresence } = await import('../sources/git.js');
-      const opened = await openRepository(repo);
       const maxCommits = parseCount('--max-commits', flags.maxCommits);
-      // History: git starts now and runs while the rules and configuration load.
-      const source = gitSource(opened.root, {
-        ...(flags.since ? { since: flags.since } : {}),
-        ...(flags.staged ? { staged: true } : {}),
-        ...(maxCommits !== undefined ? { maxCommits } : {}),
-        ...(shard ? { shard } : {}),
-      });
+      // History: git starts now, in the folder given (git finds the repository from there), and
+      // runs while the repository is confirmed and the rules and configuration load.
+      const isFolder = await stat(repo).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      const source = isFolder
+        ? gitSource(repo, {
+            ...(flags.since ? { since: flags.since } : {}),
+            ...(flags.staged ? { staged: true } : {}),
+            ...(maxCommits !== undefined ? { maxCommits } : {}),
+            ...(shard ? { shard } : {}),
+          })
+        : undefined;
+      let opened: Awaited<ReturnType<typeof openRepository>>;
+      try {
+        opened = await openRepository(repo);
+      } catch (err) {
+        source?.close();
+        throw err;
+      }
+      if (!source) throw new TargetError(`not a git repository: ${repo}`);
       // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
       // whether each secret is still at HEAD.
       const presence = flags.staged || !opened.head ? undefined : headPresence(opened.root);

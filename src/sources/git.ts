@@ -22,7 +22,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
 import type { Source, SourceItem } from '../core/types.js';
 import { COMMIT_FORMAT, DiffParser, type CommitInfo } from './git-diff.js';
@@ -72,7 +72,12 @@ const DIFF_FLAGS = [
   '--dst-prefix=b/',
 ];
 
-function git(dir: string): SimpleGit {
+/**
+ * simple-git for the small queries, loaded on first use: a history walk spawns its two git
+ * processes directly and should not wait for the module to load.
+ */
+async function git(dir: string): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4 });
 }
 
@@ -85,7 +90,7 @@ export async function openRepository(repo: string): Promise<Repository> {
   } catch (err) {
     throw err instanceof TargetError ? err : fail(err);
   }
-  const g = git(dir);
+  const g = await git(dir);
   // Three independent queries side by side (each is a git process): `--show-toplevel` fails in a
   // bare repository, where the git directory is the root.
   const [info, toplevel, head] = await Promise.all([
@@ -225,7 +230,6 @@ export function headPresence(root: string): HeadPresence {
         buffered += d.length;
         parse();
       });
-      proc.child.stdin?.on('error', () => undefined);
       void proc.done.then(() => {
         // git is gone: what was not answered stays "not known to be present"
         failed = true;
@@ -456,7 +460,7 @@ async function* drain(output: AsyncGenerator<Buffer>, parser: DiffParser): Async
  * reflog), minus `since`. One per line on rev-list's stdin.
  */
 async function revisions(root: string, opts: GitOptions): Promise<string[]> {
-  const g = git(root);
+  const g = await git(root);
   const revs: string[] = [];
   try {
     const stash = await g.raw(['log', '-g', '--format=%H', 'refs/stash', '--']);
@@ -526,7 +530,7 @@ function selectCommits(
 /** Boundary commits of a shallow clone: their parents are not in the repository. */
 async function shallowBoundaries(root: string): Promise<string[]> {
   try {
-    const file = (await git(root).raw(['rev-parse', '--git-path', 'shallow'])).trim();
+    const file = (await (await git(root)).raw(['rev-parse', '--git-path', 'shallow'])).trim();
     const text = await readFile(resolve(root, file), 'utf8');
     return text.split('\n').filter((s) => s.length > 0);
   } catch {
@@ -537,7 +541,7 @@ async function shallowBoundaries(root: string): Promise<string[]> {
 /** "Name <email>" of whoever would author the commit; "" when git does not know. */
 async function authorIdent(root: string): Promise<string> {
   try {
-    const ident = (await git(root).raw(['var', 'GIT_AUTHOR_IDENT'])).trim();
+    const ident = (await (await git(root)).raw(['var', 'GIT_AUTHOR_IDENT'])).trim();
     return ident.replace(/ \d+ [+-]\d{4}$/, '');
   } catch {
     return '';
@@ -558,6 +562,9 @@ function spawnGit(cwd: string, args: string[], stdin: 'pipe' | Readable = 'pipe'
     stdio: [stdin, 'pipe', 'pipe'],
     env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
+  // A git that exits early (not a repository, a corrupt object) makes writes to its stdin fail;
+  // its exit status says why, so the pipe error itself is not one more failure.
+  child.stdin?.on('error', () => undefined);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     if (stderr.length < MAX_STDERR) stderr += d.toString('utf8');
