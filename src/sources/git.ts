@@ -383,10 +383,13 @@ function startWalk(root: string, revs: Promise<string[]>, opts: GitOptions, resu
   // diff-tree's input directly, a pipe between the two processes that never passes through here
   // (writing every hash to diff-tree from this thread cost 50 ms of a 0.7 s history scan).
   const direct = !opts.shard && resumeAfter === null;
+  // GIT_FLUSH=0: diff-tree writes full buffers instead of flushing after every commit, so this
+  // side reads a few large chunks instead of one small one per commit (3% of a history scan).
   const diff = spawnGit(
     root,
     [...GIT_CONFIG, 'diff-tree', '--stdin', '-r', '--root', '--always', '--cc', ...DIFF_FLAGS, '--encoding=UTF-8', `--format=${COMMIT_FORMAT}`],
     direct ? list.child.stdout! : 'pipe',
+    { GIT_FLUSH: '0' },
   );
   const kill = (): void => {
     list.child.kill();
@@ -554,13 +557,13 @@ interface GitProcess {
   done: Promise<{ ok: boolean; message: string }>;
 }
 
-function spawnGit(cwd: string, args: string[], stdin: 'pipe' | Readable = 'pipe'): GitProcess {
+function spawnGit(cwd: string, args: string[], stdin: 'pipe' | Readable = 'pipe', env: Record<string, string> = {}): GitProcess {
   // The child's environment is the only use of `process` here. GIT_NO_LAZY_FETCH (git 2.44+):
   // a partial clone must not fetch missing blobs over the network; LC_ALL: English messages.
   const child = spawn('git', args, {
     cwd,
     stdio: [stdin, 'pipe', 'pipe'],
-    env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+    env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env },
   });
   // A git that exits early (not a repository, a corrupt object) makes writes to its stdin fail;
   // its exit status says why, so the pipe error itself is not one more failure.
