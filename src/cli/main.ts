@@ -57,7 +57,7 @@ function scanOptions(cmd: Command): Command {
     .option('--now <iso>', 'the instant against which expiry is judged (default: now)')
     .option('--max-lifetime <duration>', 'longest acceptable JWT lifetime, e.g. 15m, 1h, 30d (default 1h)')
     .option('--jwks <file>', 'verify JWT signatures offline against this JWK Set')
-    .option('--jobs <n>', 'parallel workers (default: number of CPUs)')
+    .option('--jobs <n>', 'threads that detect, this one included (default: number of CPUs)')
     .option('--shard <k/n>', 'scan only shard k of n (1-based)')
     .option('--progress', 'progress on stderr (default: only when stderr is a TTY)')
     .option('--no-progress', 'no progress output')
