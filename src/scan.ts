@@ -316,12 +316,14 @@ function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'colum
   }
 }
 
-/** Earliest commit wins (author date, then commit id for a stable choice). */
+/** Earliest commit wins (author date, then commit id for a stable choice, then place). */
 function isEarlier(a: Location, b: Location): boolean {
   const da = a.date ?? '';
   const db = b.date ?? '';
   if (da !== db) return Date.parse(da) < Date.parse(db);
-  return (a.commit ?? '') < (b.commit ?? '');
+  if ((a.commit ?? '') !== (b.commit ?? '')) return (a.commit ?? '') < (b.commit ?? '');
+  // The same commit added it twice to one file: the first place, whichever thread saw it first.
+  return a.line !== b.line ? a.line < b.line : a.column < b.column;
 }
 
 async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, analyses: ReadonlyMap<string, Promise<JwtAnalysis | null>>): Promise<Pending[]> {

@@ -84,4 +84,20 @@ describe('parallel detection', () => {
       await pool.close();
     }
   });
+
+  it('history: a secret a commit adds twice to one file is reported at its first line, in whatever order the threads return', async () => {
+    const b = await built();
+    const rules = await b.loadRules({ builtin: true, dirs: [] });
+    const token = fakeGithubToken('ghp', 'twice-in-one-commit');
+    const provenance = { kind: 'git' as const, path: 'big.txt', commit: 'c'.repeat(40), author: 'A <a@example.com>', date: '2026-01-01T00:00:00.000Z' };
+    // The later place arrives first, as when this thread detects it while a worker still has the earlier one.
+    async function* source(): AsyncGenerator<import('../src/core/types.js').SourceItem> {
+      yield { type: 'fragment', fragment: { text: `T=${token}\n`, provenance, line: 110_001, column: 1 } };
+      yield { type: 'fragment', fragment: { text: `T=${token}\n`, provenance, line: 90_001, column: 1 } };
+      yield { type: 'stat', commits: 1, bytes: 100 };
+    }
+    const base: ScanOptions = { command: 'git', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
+    const r = await b.scan(source(), base);
+    expect(r.findings.map((f) => f.location.line)).toEqual([90_001]);
+  });
 });
