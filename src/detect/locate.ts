@@ -6,6 +6,9 @@ import { isInlineAllowed } from '../filters/inline-allow.js';
 import { detect, rulesFor, searchedWithoutKeywords, type Detector } from './detect.js';
 
 const decoder = new TextDecoder('utf-8');
+// A chunk of a large file starts anywhere in it: a U+FEFF there is a character, not a byte-order
+// mark (TextDecoder drops a leading one by default; sources/chunks.ts counts it).
+const chunkDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The fragment with `bytes` decoded into `text` (and `acceptBeforeByte` into `acceptBefore`). */
 export function decodeFragment(fragment: Fragment): Fragment {
@@ -14,8 +17,8 @@ export function decodeFragment(fragment: Fragment): Fragment {
   if (acceptBeforeByte === undefined) return { ...rest, text: decoder.decode(bytes) };
   // Decoded in two parts split at the cut (a character boundary): the first part's length is
   // where matches stop belonging to this fragment.
-  const head = decoder.decode(bytes.subarray(0, acceptBeforeByte));
-  return { ...rest, text: head + decoder.decode(bytes.subarray(acceptBeforeByte)), acceptBefore: head.length };
+  const head = chunkDecoder.decode(bytes.subarray(0, acceptBeforeByte));
+  return { ...rest, text: head + chunkDecoder.decode(bytes.subarray(acceptBeforeByte)), acceptBefore: head.length };
 }
 
 export function detectLocated(fragment: Fragment, detector: Detector): LocatedMatch[] {

@@ -69,7 +69,8 @@ export function* chunkFile(read: (into: Uint8Array) => number, provenance: Prove
       len += n;
     }
     if (len < buf.length) {
-      if (len > 0) yield { text: '', bytes: buf.subarray(0, len), provenance, line, column };
+      // The last chunk accepts everything; its acceptBeforeByte marks it as a chunk all the same.
+      if (len > 0) yield { text: '', bytes: buf.subarray(0, len), provenance, line, column, acceptBeforeByte: len };
       return;
     }
     // Back off continuation bytes (10xxxxxx) so no character is split.
@@ -83,9 +84,10 @@ export function* chunkFile(read: (into: Uint8Array) => number, provenance: Prove
 }
 
 /**
- * Position after `bytes[0, upTo)` (UTF-8), starting from (line, column), without decoding:
- * newlines are counted as bytes, and the column in UTF-16 units, as the decoded text would
- * have it (a character of four bytes is two units; continuation bytes add none).
+ * Position after `bytes[0, upTo)` (UTF-8), starting from (line, column): newlines are counted as
+ * bytes, and the column in UTF-16 units as the decoded text has them. ASCII (nearly always)
+ * is counted without decoding; a line with other bytes is decoded, so that invalid sequences
+ * count as the decoder's U+FFFD do.
  */
 export function advanceBytes(bytes: Uint8Array, upTo: number, line: number, column: number): { line: number; column: number } {
   let count = 0;
@@ -94,10 +96,18 @@ export function advanceBytes(bytes: Uint8Array, upTo: number, line: number, colu
     count++;
     last = i;
   }
-  let units = 0;
+  let units = upTo - (last + 1);
   for (let i = last + 1; i < upTo; i++) {
-    const b = bytes[i] as number;
-    if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    if ((bytes[i] as number) >= 0x80) {
+      units = chunkDecoder.decode(bytes.subarray(last + 1, upTo)).length;
+      break;
+    }
   }
   return last === -1 ? { line, column: column + units } : { line: line + count, column: units + 1 };
 }
+
+/**
+ * Decodes the chunks of a file. A chunk starts anywhere in the file, so a U+FEFF at its start
+ * is a character, not a byte-order mark to drop (TextDecoder's default).
+ */
+const chunkDecoder = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -118,7 +118,7 @@ describe('chunkFile (bytes, decoded where scanned)', () => {
     expect(positions(frags)).toEqual(expected);
     // the pieces put back together are the file
     const decoded = frags.map(decodeFragment);
-    expect(decoded.map((f, i) => (i < decoded.length - 1 ? f.text.slice(0, f.acceptBefore) : f.text)).join('')).toBe(text);
+    expect(decoded.map((f) => f.text.slice(0, f.acceptBefore)).join('')).toBe(text);
   });
 
   it('never cuts inside a character', () => {
@@ -128,8 +128,8 @@ describe('chunkFile (bytes, decoded where scanned)', () => {
     expect(decodeFragment(first!).text.startsWith(`${'a'.repeat(63)}€`)).toBe(true);
   });
 
-  it('a file of at most one chunk is one fragment without a cut; an empty one is none', () => {
-    expect(chunkBuffer(Buffer.from('small'), 64, 16).map((f) => [Buffer.from(f.bytes!).toString(), f.acceptBeforeByte])).toEqual([['small', undefined]]);
+  it('a file of at most one chunk is one fragment accepting everything; an empty one is none', () => {
+    expect(chunkBuffer(Buffer.from('small'), 64, 16).map((f) => [Buffer.from(f.bytes!).toString(), f.acceptBeforeByte])).toEqual([['small', 5]]);
     expect(chunkBuffer(Buffer.alloc(0), 64, 16)).toEqual([]);
   });
 
@@ -138,5 +138,22 @@ describe('chunkFile (bytes, decoded where scanned)', () => {
     expect(advanceBytes(Buffer.from('abc'), 2, 3, 5)).toEqual({ line: 3, column: 7 });
     const emoji = Buffer.from('\n€🔑x');
     expect(advanceBytes(emoji, emoji.length, 1, 1)).toEqual({ line: 2, column: 1 + '€🔑x'.length });
+  });
+
+  it('counts columns as the decoder does on bytes that are not UTF-8 (Latin-1 in a large file)', () => {
+    // 0xA3 (a Latin-1 pound sign) alone is invalid UTF-8: one U+FFFD, one column, each.
+    const file = Buffer.concat([Buffer.alloc(60, 'a'), Buffer.alloc(10, 0xa3), Buffer.from(` ${token} `), Buffer.alloc(100, 'b')]);
+    const frags = chunkBuffer(file, 64, 32);
+    expect(frags.length).toBeGreaterThan(1);
+    expect(positions(frags)).toEqual([[1, 60 + 10 + 2, token]]);
+    expect(advanceBytes(Buffer.from([0x61, 0xa3, 0xa3, 0xff, 0x62]), 5, 1, 1)).toEqual({ line: 1, column: 6 });
+  });
+
+  it('keeps a U+FEFF that falls at the start of a chunk (it is not a byte-order mark there)', () => {
+    const file = Buffer.concat([Buffer.from(`${'a'.repeat(30)}\n${'b'.repeat(33)}`), Buffer.from('\ufeff'), Buffer.from(`x ${token}\n${'c'.repeat(100)}`)]);
+    const frags = chunkBuffer(file, 64, 32);
+    expect(frags[1]!.acceptBeforeByte).toBeDefined();
+    // '\ufeff' sits at byte 64, the first cut; the token is on line 2 after 33 b, U+FEFF, x, space
+    expect(positions(frags)).toEqual([[2, 33 + 1 + 2 + 1, token]]);
   });
 });
