@@ -178,6 +178,8 @@ export function headPresence(root: string): HeadPresence {
   let chunks: Buffer[] = [];
   let buffered = 0;
   let unsent: string[] = [];
+  /** bytes the answer being read needs in all (0: not known yet) */
+  let awaiting = 0;
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   const settle = (): void => {
@@ -208,7 +210,10 @@ export function headPresence(root: string): HeadPresence {
       if (m) {
         const size = Number(m[2]);
         if (buf.length < nl + 1 + size + 1) {
+          // wait for the whole object before joining the pieces again (a large blob arrives in
+          // many pieces: joining on each one would copy it over and over)
           chunks = [buf];
+          awaiting = nl + 1 + size + 1;
           return;
         }
         if (m[1] === 'blob') text = buf.subarray(nl + 1, nl + 1 + size).toString('utf8');
@@ -217,6 +222,7 @@ export function headPresence(root: string): HeadPresence {
       buf = buf.subarray(consumed);
       chunks = buf.length > 0 ? [buf] : [];
       buffered = buf.length;
+      awaiting = 0;
       answer(asked.shift() as string, text);
       settle();
     }
@@ -228,7 +234,7 @@ export function headPresence(root: string): HeadPresence {
       proc.child.stdout?.on('data', (d: Buffer) => {
         chunks.push(d);
         buffered += d.length;
-        parse();
+        if (buffered >= awaiting) parse();
       });
       void proc.done.then(() => {
         // git is gone: what was not answered stays "not known to be present"

@@ -472,6 +472,15 @@ describe('headPresence', () => {
   });
 });
 
+describe('headPresence with a large blob', () => {
+  it('finds a secret at the end of a 3 MB file at HEAD and in a small file after it', async () => {
+    const t = fakeToken('at-the-end');
+    const u = fakeToken('small-after');
+    const r = repo([{ files: { 'big.txt': `${'x'.repeat(3_000_000)}\n${t}\n`, 'small.txt': `${u}\n` } }]);
+    expect(await presentAtHead(r.dir, [{ path: 'big.txt', secrets: [t, u] }, { path: 'small.txt', secrets: [u] }])).toEqual([[true, false], [true]]);
+  });
+});
+
 describe('presentAtHead', () => {
   it('tells which secrets are still in the path at HEAD', async () => {
     const gone = fakeToken('gone');
