@@ -574,12 +574,12 @@ describe('--jobs', () => {
       const body = [`# file ${i}`, filler, i % 3 === 0 ? `TOKEN=${fakeGithubToken('ghp', `jobs-${i}`)}` : 'no token', i % 5 === 0 ? `JWT=${fakeJwt(600 + i, `jobs-${i}`)}` : ''];
       files[`d${i % 7}/f${i}.env`] = `${body.join('\n')}\n`;
     }
-    // One file above the 1 MiB chunk size, with a token across the first cut: its chunks go
-    // to the workers as bytes.
+    // One file above the 1 MiB chunk size, with a token across the first cut, walked last (files
+    // go in name order) so that its chunks go to the workers as bytes.
     const big = Buffer.alloc(2_500_000, 'x');
     for (let at = 0; at < big.length; at += 100) big[at] = 0x0a;
     big.write(` TOKEN=${fakeGithubToken('ghp', 'jobs-big')} `, 1024 * 1024 - 20);
-    files['big/bundle.txt'] = big.toString('latin1');
+    files['zz-big/bundle.txt'] = big.toString('latin1');
     const t = tmpTree(files);
     try {
       const one = scan('dir', ['.', '--jobs', '1'], { cwd: t.dir });
