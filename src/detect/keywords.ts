@@ -141,36 +141,45 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * The keywords of `bucket` that start at `at` of an input of n units (`unit(i)`: the i-th,
+ * compared ASCII-case-insensitively), each added to `out` once. Both loops report candidates
+ * here: a table hit only says a keyword may start there.
+ */
+function confirm({ keywords, buckets, codes }: HashedKeywords, bucket: number, at: number, n: number, unit: (i: number) => number, found: Uint8Array, out: string[]): void {
+  candidates: for (const id of buckets[bucket] as number[]) {
+    if (found[id] === 1) continue;
+    const c = codes[id] as Int32Array;
+    const len = c.length;
+    if (at + len > n) continue;
+    for (let j = 0; j < len; j++) {
+      let x = unit(at + j);
+      if (x >= 65 && x <= 90) x |= 32;
+      if (x !== c[j]) continue candidates;
+    }
+    found[id] = 1;
+    out.push(keywords[id] as string);
+  }
+}
+
 function jsScan(set: HashedKeywords): HashedScan {
   const text = jsScanText(set);
   return { text, bytes: (bytes, found, out) => text(utf8.decode(bytes), found, out) };
 }
 
-function jsScanText({ keywords, table, buckets, codes }: HashedKeywords): HashedScan['text'] {
+function jsScanText(set: HashedKeywords): HashedScan['text'] {
+  const { table } = set;
   return (text, found, out) => {
     const n = text.length;
+    const unit = (i: number): number => text.charCodeAt(i);
     let h = 0;
     for (let i = 0; i < n; i++) {
-      // Characters above 127 alias ASCII ones here; the comparison below rejects them. The mask
+      // Characters above 127 alias ASCII ones here; confirm() rejects them. The mask
       // is a literal: a module constant is loaded from memory on every character.
       h = ((h << 7) | (text.charCodeAt(i) & 127)) & 0x1fffff;
       const b = table[h] as number;
       if (b === 0) continue;
-      const at = i - 2;
-      if (at < 0) continue;
-      candidates: for (const id of buckets[b] as number[]) {
-        if (found[id] === 1) continue;
-        const c = codes[id] as Int32Array;
-        const len = c.length;
-        if (at + len > n) continue;
-        for (let j = 0; j < len; j++) {
-          let x = text.charCodeAt(at + j);
-          if (x >= 65 && x <= 90) x |= 32;
-          if (x !== c[j]) continue candidates;
-        }
-        found[id] = 1;
-        out.push(keywords[id] as string);
-      }
+      if (i >= 2) confirm(set, b, i - 2, n, unit, found, out);
     }
   };
 }
@@ -195,7 +204,8 @@ interface WasmExports {
  * comparison is exact). Memory: the 2 MiB table, room for 64 Ki hits, then the input, grown to
  * the largest text seen (fragments are at most about 1 MiB). Null when WebAssembly is unavailable.
  */
-function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedScan | null {
+function wasmScan(set: HashedKeywords): HashedScan | null {
+  const { table } = set;
   let exports: WasmExports;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KEYWORDS_WASM, 'base64')));
@@ -232,21 +242,7 @@ function wasmScan({ keywords, table, buckets, codes }: HashedKeywords): HashedSc
       const count = scan(INPUT, from, n, h, TABLE, HITS, MAX_HITS);
       for (let k = 0; k < count; k++) {
         const at = (hits[(HITS >> 2) + 2 * k] as number) - 2;
-        const b = hits[(HITS >> 2) + 2 * k + 1] as number;
-        if (at < 0) continue;
-        candidates: for (const id of buckets[b] as number[]) {
-          if (found[id] === 1) continue;
-          const c = codes[id] as Int32Array;
-          const len = c.length;
-          if (at + len > n) continue;
-          for (let j = 0; j < len; j++) {
-            let x = unit(at + j);
-            if (x >= 65 && x <= 90) x |= 32;
-            if (x !== c[j]) continue candidates;
-          }
-          found[id] = 1;
-          out.push(keywords[id] as string);
-        }
+        if (at >= 0) confirm(set, hits[(HITS >> 2) + 2 * k + 1] as number, at, n, unit, found, out);
       }
       if (count < MAX_HITS) return;
       // The hit list was full: go on after the last hit, with the hash of the bytes before it.
