@@ -1,14 +1,12 @@
 // Where detection runs (main thread or worker), matches get their original positions and the
 // inline-allow verdict, so the fragment's text can be dropped right after detection.
+import { chunkDecoder } from '../core/chunk-decoder.js';
 import { createLocator, lineAt } from '../core/position.js';
 import type { Fragment, LocatedMatch, Match } from '../core/types.js';
 import { isInlineAllowed } from '../filters/inline-allow.js';
 import { detect, rulesFor, searchedWithoutKeywords, type Detector } from './detect.js';
 
 const decoder = new TextDecoder('utf-8');
-// A chunk of a large file starts anywhere in it: a U+FEFF there is a character, not a byte-order
-// mark (TextDecoder drops a leading one by default; sources/chunks.ts counts it).
-const chunkDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The fragment with `bytes` decoded into `text` (and `acceptBeforeByte` into `acceptBefore`). */
 export function decodeFragment(fragment: Fragment): Fragment {

@@ -2,6 +2,7 @@
 // OVERLAP characters so a token on a chunk border is found whole in the next one; each
 // fragment accepts only matches that start before its overlap tail (acceptBefore).
 import { StringDecoder } from 'node:string_decoder';
+import { chunkDecoder } from '../core/chunk-decoder.js';
 import type { Fragment, Provenance } from '../core/types.js';
 
 export const CHUNK_CHARS = 1024 * 1024;
@@ -105,9 +106,3 @@ export function advanceBytes(bytes: Uint8Array, upTo: number, line: number, colu
   }
   return last === -1 ? { line, column: column + units } : { line: line + count, column: units + 1 };
 }
-
-/**
- * Decodes the chunks of a file. A chunk starts anywhere in the file, so a U+FEFF at its start
- * is a character, not a byte-order mark to drop (TextDecoder's default).
- */
-const chunkDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
