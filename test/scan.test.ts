@@ -22,11 +22,16 @@ async function built(): Promise<Built> {
   return { ...scan, ...load, ...pool, ...fs, ...ci } as unknown as Built;
 }
 
+/** The built modules, the built-in rules and scan options for `command`. */
+async function setup(command: ScanOptions['command']): Promise<{ b: Built; rules: Rule[]; base: ScanOptions }> {
+  const b = await built();
+  const rules = await b.loadRules({ builtin: true, dirs: [] });
+  return { b, rules, base: { command, targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 } };
+}
+
 describe('parallel detection', () => {
   it('gives the same findings, in the same order, as one thread (dir and ci-log, small batches)', async () => {
-    const b = await built();
-    const rules = await b.loadRules({ builtin: true, dirs: [] });
-    const base: ScanOptions = { command: 'dir', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
+    const { b, rules, base } = await setup('dir');
     const demo = path.join(ROOT, 'fixtures/demo-service');
     const sources = (): Source[] => [b.dirSource([demo], { root: demo }), b.ciLogSource(['fixtures/ci-log'], { cwd: ROOT })];
     const pool = await b.createDetectPool(rules, 3);
@@ -53,9 +58,7 @@ describe('parallel detection', () => {
   });
 
   it('splits the work between this thread and the workers when they have enough queued, with the same result', async () => {
-    const b = await built();
-    const rules = await b.loadRules({ builtin: true, dirs: [] });
-    const base: ScanOptions = { command: 'dir', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
+    const { b, rules, base } = await setup('dir');
     // 3,000 small fragments: batches flush every 512, and with at most one batch in flight this
     // thread must take the rest.
     async function* many(): AsyncGenerator<import('../src/core/types.js').SourceItem> {
@@ -86,8 +89,7 @@ describe('parallel detection', () => {
   });
 
   it('history: a secret a commit adds twice to one file is reported at its first line, in whatever order the threads return', async () => {
-    const b = await built();
-    const rules = await b.loadRules({ builtin: true, dirs: [] });
+    const { b, base } = await setup('git');
     const token = fakeGithubToken('ghp', 'twice-in-one-commit');
     const provenance = { kind: 'git' as const, path: 'big.txt', commit: 'c'.repeat(40), author: 'A <a@example.com>', date: '2026-01-01T00:00:00.000Z' };
     // The later place arrives first, as when this thread detects it while a worker still has the earlier one.
@@ -96,7 +98,6 @@ describe('parallel detection', () => {
       yield { type: 'fragment', fragment: { text: `T=${token}\n`, provenance, line: 90_001, column: 1 } };
       yield { type: 'stat', commits: 1, bytes: 100 };
     }
-    const base: ScanOptions = { command: 'git', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
     const r = await b.scan(source(), base);
     expect(r.findings.map((f) => f.location.line)).toEqual([90_001]);
   });

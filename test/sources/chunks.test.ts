@@ -32,23 +32,31 @@ function positions(frags: Fragment[]): Array<[number, number, string]> {
   return out;
 }
 
+const TOKEN = 'tok_abcdefghij0123456789';
+
+/**
+ * `count` tokens, each after a pad of varying length so that they straddle chunk borders, on a
+ * few long lines; with the [line, column, token] where each one is.
+ */
+function tokensAcrossBorders(count: number, pad: (i: number) => string): { text: string; expected: Array<[number, number, string]> } {
+  let text = '';
+  const expected: Array<[number, number, string]> = [];
+  let line = 1;
+  for (let i = 0; i < count; i++) {
+    const p = pad(i);
+    expected.push([line, text.length - (text.lastIndexOf('\n') + 1) + p.length + 2, TOKEN]);
+    text += `${p} ${TOKEN}`;
+    if (i % 7 === 6) {
+      text += '\n';
+      line++;
+    }
+  }
+  return { text, expected };
+}
+
 describe('chunkStream', () => {
   it('finds a token on every chunk border exactly once, at the right place', async () => {
-    const token = 'tok_abcdefghij0123456789';
-    // One long line plus some short ones; tokens placed so they straddle 64-char chunk borders.
-    let text = '';
-    const expected: Array<[number, number, string]> = [];
-    let line = 1;
-    for (let i = 0; i < 50; i++) {
-      const pad = 'x'.repeat(40 + (i % 30));
-      const col = text.length - (text.lastIndexOf('\n') + 1) + pad.length + 2;
-      text += `${pad} ${token}`;
-      expected.push([line, col, token]);
-      if (i % 7 === 6) {
-        text += '\n';
-        line++;
-      }
-    }
+    const { text, expected } = tokensAcrossBorders(50, (i) => 'x'.repeat(40 + (i % 30)));
     // Feed it in odd-sized pieces, as a stream would.
     const pieces: Buffer[] = [];
     const buf = Buffer.from(text);
@@ -85,7 +93,7 @@ function chunkBuffer(file: Buffer, chunkChars: number, overlap: number, piece = 
 }
 
 describe('chunkFile (bytes, decoded where scanned)', () => {
-  const token = 'tok_abcdefghij0123456789';
+  const token = TOKEN;
 
   it.each([
     ['ASCII', 'x'],
@@ -93,19 +101,7 @@ describe('chunkFile (bytes, decoded where scanned)', () => {
     ['three-byte characters', '€'],
     ['four-byte characters (two UTF-16 units each)', '🔑'],
   ])('finds a token on every chunk border exactly once, at the right place, between %s', (_name, filler) => {
-    let text = '';
-    const expected: Array<[number, number, string]> = [];
-    let line = 1;
-    for (let i = 0; i < 60; i++) {
-      const pad = filler.repeat(10 + (i % 23));
-      const col = text.length - (text.lastIndexOf('\n') + 1) + pad.length + 2;
-      text += `${pad} ${token}`;
-      expected.push([line, col, token]);
-      if (i % 7 === 6) {
-        text += '\n';
-        line++;
-      }
-    }
+    const { text, expected } = tokensAcrossBorders(60, (i) => filler.repeat(10 + (i % 23)));
     const frags = chunkBuffer(Buffer.from(text), 64, 32, 37);
     expect(frags.length).toBeGreaterThan(10);
     // every fragment but the last has its own buffer (so it can be transferred) and a cut
