@@ -61,7 +61,7 @@ export function searchedWithoutKeywords(fragment: Fragment): boolean {
 
 /**
  * Runs the rules on one fragment. Pure: offsets refer to fragment.text; overlapping matches of
- * several rules are reduced to the most specific one. `rules`: the candidates, when the
+ * several rules are reduced to the most specific one. `candidates`: the rules to run, when the
  * keywords were already looked for (in the fragment's bytes).
  */
 export function detect(fragment: Fragment, detector: Detector, candidates?: readonly Rule[]): Match[] {

@@ -289,6 +289,6 @@ function isAscii(s: string): boolean {
   return /^[\x20-\x7e]*$/.test(s);
 }
 
-export function escapeRegex(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -1,12 +1,13 @@
 // Git history source: the added lines of every commit reachable from any ref.
 //
 // Bulk data comes from two plumbing processes spawned directly and streamed:
-//   git rev-list --all <stash entries> [^since] [--max-count] --topo-order --reverse
-//     │  (commit hashes; shard filter and resume-after-failure applied here)
+//   git rev-list --all --stdin (<stash entries> [^since] on stdin) [--max-count] --topo-order --reverse
+//     │  commit hashes: a direct pipe, or through this process when a shard filter or a
+//     │  restart point (after an unreadable object) must drop some
 //     ▼
-//   git diff-tree --stdin -r -p --cc -M -U0 --root --always --format=<header>
+//   git diff-tree --stdin -r -p --cc -M -U0 --root --always --format=<header>   (GIT_FLUSH=0)
 // Plumbing ignores porcelain diff config (external diff, noprefix, color), and `--stdin`
-// streams: one commit in, its diff out. Small queries go through simple-git.
+// streams: one commit in, its diff out. Small queries go through simple-git, loaded on demand.
 //
 // Why `--cc` for merges: `-m`/first-parent diffs repeat everything a side branch brought, so
 // every secret of the branch would be re-emitted at the merge; `--cc` shows only hunks that
