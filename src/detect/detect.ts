@@ -1,6 +1,7 @@
 import ignore from 'ignore';
 import type { Fragment, Match } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
+import { onBoundary } from './boundary.js';
 import { checkCrc32Base62 } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
@@ -119,6 +120,10 @@ export function runRule(rule: Rule, text: string): Match[] {
   while ((m = re.exec(text)) !== null) {
     if (m[0].length === 0) {
       re.lastIndex++;
+      continue;
+    }
+    if (rule.boundary && !onBoundary(rule.boundary, text, m.index, m.index + m[0].length)) {
+      re.lastIndex = m.index + 1; // the token may start later in this match
       continue;
     }
     const group = rule.hasSecretGroup ? m.indices?.groups?.['secret'] : m.indices?.[0];

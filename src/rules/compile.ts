@@ -1,3 +1,4 @@
+import { compileBoundary } from '../detect/boundary.js';
 import type { RawRule, Rule } from './types.js';
 
 /** Raw rule → compiled rule. Throws an Error naming the bad field. */
@@ -18,6 +19,7 @@ export function compileRule(raw: RawRule, family: string, file: string): Rule {
     entropy: raw.entropy,
     minLength: raw.minLength,
     checksum: raw.checksum,
+    boundary: compileBoundary(raw.boundary),
     jwt: raw.jwt ?? false,
     allow: (raw.allow ?? []).map((a, i) => compileRegex(`allow/${i}`, a, '')),
     paths: raw.paths,

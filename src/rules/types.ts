@@ -1,4 +1,5 @@
 import type { Severity } from '../core/types.js';
+import type { Boundary, RawBoundary } from '../detect/boundary.js';
 
 /** A rule as written in a YAML file, after ajv validated it (see rules/schema.json). */
 export interface RawRule {
@@ -15,6 +16,7 @@ export interface RawRule {
   entropy?: number;
   minLength?: number;
   checksum?: 'crc32-base62';
+  boundary?: RawBoundary;
   jwt?: boolean;
   allow?: string[];
   paths?: string[];
@@ -46,6 +48,8 @@ export interface Rule {
   entropy?: number;
   minLength?: number;
   checksum?: 'crc32-base62';
+  /** checked by the engine after the regex matched (detect/boundary.ts) */
+  boundary?: Boundary;
   jwt: boolean;
   allow: RegExp[];
   paths?: string[];
