@@ -42,7 +42,21 @@ export function translate(rule) {
   if (/\(\?<?!/.test(p)) return null; // a negative lookaround we cannot express: the rule is dropped
 
   if ((rule.flags ?? '').includes('i')) p = `(?i:${p})`;
-  return p;
+  return withBoundary(p, rule.boundary);
+}
+
+const PRESET_CLASSES = { token: 'A-Za-z0-9_-', alnum: 'A-Za-z0-9', base64: 'A-Za-z0-9+/=_-' };
+
+// `boundary:` (checked by tokensprawl's engine after a match) -> one consumed character or the
+// line's edge on each side, as for the lookarounds above.
+function withBoundary(p, boundary) {
+  if (boundary === undefined || boundary === 'none') return p;
+  const sides = typeof boundary === 'string' ? { before: `[${PRESET_CLASSES[boundary]}]`, after: `[${PRESET_CLASSES[boundary]}]` } : boundary;
+  const cls = (c) => (/^\[.*\]$/.test(c) && !c.startsWith('[^') ? c.slice(1, -1) : null);
+  const before = sides.before === undefined ? '' : cls(sides.before) === null ? null : `(?:^|[^${cls(sides.before)}])`;
+  const after = sides.after === undefined ? '' : cls(sides.after) === null ? null : `(?:[^${cls(sides.after)}]|$)`;
+  if (before === null || after === null) return null; // a boundary ripgrep cannot express: left out
+  return `${before}(?:${p})${after}`;
 }
 
 /** All rules of the rules directory: [{ id, pattern, rg }]. */
