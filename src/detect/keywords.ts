@@ -64,13 +64,15 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
     const head = k.slice(0, 3);
     let b = bucketOf.get(head);
     if (b === undefined) {
-      b = buckets.length;
-      if (b > 255) {
-        // More distinct three-character starts than a byte holds: leave the rest to the regex.
-        others.push(id);
-        continue;
+      if (buckets.length <= 255) {
+        b = buckets.length;
+        buckets.push([]);
+      } else {
+        // More distinct three-character starts than a byte holds: share a bucket. The table
+        // is a perfect hash of three ASCII characters, and confirm() compares whole keywords,
+        // so sharing costs a few more comparisons on a hit, never a missed keyword.
+        b = 1 + (hash3(head) % 255);
       }
-      buckets.push([]);
       bucketOf.set(head, b);
       for (const v of caseVariants(head)) table[hash3(v)] = b;
     }
@@ -90,7 +92,8 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
 
   // Short ASCII keywords (`q~`): every case variant through indexOf, which V8 runs natively and
   // far faster than a case-insensitive regex over the whole text (which cost 3% of a dir scan).
-  const short = others.filter((id) => isAscii(keywords[id] as string) && caseVariants(keywords[id] as string).length <= 4);
+  // (letters counted first: the variants of a long keyword would be 2^letters strings)
+  const short = others.filter((id) => isAscii(keywords[id] as string) && ((keywords[id] as string).match(/[a-z]/gi)?.length ?? 0) <= 2);
   const shortVariants = short.map((id) => ({ id, variants: caseVariants(keywords[id] as string) }));
   const regexOnly = others.filter((id) => !short.includes(id));
   const rest = regexOnly.length > 0 ? new RegExp(regexOnly.map((id) => escapeRegex(keywords[id] as string)).join('|'), 'gi') : undefined;

@@ -109,3 +109,18 @@ describe('keywords.wat', () => {
     expect(readFileSync(new URL('../../src/detect/keywords.wat', import.meta.url), 'utf8')).toContain('(export "scan")');
   });
 });
+
+describe('a large keyword library', () => {
+  // 600 keywords with 600 distinct three-character starts: more than a byte of buckets holds.
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const words = Array.from({ length: 600 }, (_, i) => `${letters[i % 26]}${letters[Math.floor(i / 26) % 26]}${i % 10}_long_keyword_with_many_letters_${i}`);
+  it.each(['wasm', 'js'] as const)('finds every keyword past the 255th start (%s loop)', (engine) => {
+    const scanner = createKeywordScanner(words, { engine });
+    const pad = ' '.repeat(2000);
+    for (const w of [words[0], words[254], words[300], words[599]] as string[]) {
+      expect(scanner.scan(`${pad}x ${w.toUpperCase()} y`)).toEqual([w]);
+      expect(scanner.scan(`x ${w} y`)).toEqual([w]);
+    }
+    expect(scanner.scan(`${pad}${words.join(' ')}`).sort()).toEqual([...words].sort());
+  });
+});
