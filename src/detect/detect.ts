@@ -2,6 +2,7 @@ import ignore from 'ignore';
 import type { Fragment, Match } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 import { onBoundary } from './boundary.js';
+import { placeholderReason } from './placeholder.js';
 import { checkCrc32Base62 } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
@@ -75,7 +76,7 @@ export function detect(fragment: Fragment, detector: Detector, candidates?: read
     if (pathOk && !pathOk(fragment.provenance.path)) return;
     for (const m of runRule(rule, text)) {
       if (m.matchStart >= limit) continue;
-      matches.push({ ...m, rank: rank(rule), order });
+      matches.push({ ...m, rank: rank(rule, m), order });
     }
   });
   if (fragment.knownSecrets) {
@@ -132,7 +133,11 @@ export function runRule(rule: Rule, text: string): Match[] {
     // A copy, not a slice: V8 keeps a sliced string's whole parent alive, and a finding that
     // held a slice of a 1 MiB chunk would keep the chunk in memory until the report is written.
     const secret = Buffer.from(text.slice(secretStart, secretEnd), 'utf8').toString('utf8');
-    if (passesGates(rule, secret)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index });
+    // Per match, never per byte. A placeholder is kept, marked with why, for --show-suppressed,
+    // whether or not the rule's own gates (entropy, allow, checksum) would also have dropped it.
+    const placeholder = placeholderReason(secret, rule.prefix);
+    if (placeholder) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index, placeholder });
+    else if (passesGates(rule, secret)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index });
   }
   return out;
 }
@@ -146,9 +151,10 @@ export function passesGates(rule: Rule, secret: string): boolean {
   return true;
 }
 
-// Provider rules beat generic ones; among generic rules the JWT rule wins (it says more).
-function rank(rule: Rule): number {
-  return rule.generic ? (rule.jwt ? 1 : 0) : 2;
+// Provider rules beat generic ones; among generic rules the JWT rule wins (it says more). A
+// placeholder match loses to any match that may be a secret.
+function rank(rule: Rule, m: Match): number {
+  return (rule.generic ? (rule.jwt ? 1 : 0) : 2) - (m.placeholder ? 10 : 0);
 }
 
 function mostSpecific(matches: Array<Match & { rank: number; order: number }>): Match[] {
@@ -169,5 +175,5 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
 }
 
 function strip(m: Match & { rank?: number; order?: number }): Match {
-  return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart };
+  return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart, ...(m.placeholder ? { placeholder: m.placeholder } : {}) };
 }
