@@ -12,6 +12,7 @@ export const VERSION: string = (
 export const INFORMATION_URI = 'https://github.com/tokensprawl/tokensprawl';
 
 const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
+const PRECISION_CHOICES = ['very-high', 'high', 'medium', 'low'];
 
 /** Entry used by bin/: returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {
@@ -62,7 +63,8 @@ function scanOptions(cmd: Command): Command {
     .option('--progress', 'progress on stderr (default: only when stderr is a TTY)')
     .option('--no-progress', 'no progress output')
     .option('--fail-on-errors', 'also exit 1 when anything could not be scanned')
-    .option('--show-suppressed', 'keep suppressed findings in the report, marked as such')
+    .option('--show-suppressed', 'keep suppressed findings in the report, marked as such (baseline, allow, inline, placeholder: with the reason)')
+    .addOption(new Option('--min-precision <level>', 'only run rules of at least this precision (default: low = every rule; generic rules are medium)').choices(PRECISION_CHOICES))
     .option('--sarif-category <category>', 'SARIF automationDetails.id (one analysis per category)');
 }
 

@@ -49,3 +49,50 @@ describe('placeholders', () => {
     expect(text.stdout + text.stderr).not.toContain(real);
   });
 });
+
+describe('--min-precision', () => {
+  const rulesYaml = `family: acme
+rules:
+  - id: acme-key
+    title: Acme key
+    description: d
+    severity: high
+    precision: very-high
+    pattern: 'acme_[A-Za-z0-9]{16}'
+    keywords: [acme_]
+    examples: ['k=acme_Q7rT2mX9kLp4Zb8N', 'x acme_Q7rT2mX9kLp4Zb8N']
+    negativeExamples: ['acme_short']
+  - id: acme-generic
+    title: Acme-ish value
+    description: d
+    severity: medium
+    generic: true
+    pattern: 'acmeval=(?<secret>[A-Za-z0-9]{16})'
+    keywords: [acmeval=]
+    examples: ['acmeval=Wq3Nv6Yb1Zr8Kp2L', 'x acmeval=Wq3Nv6Yb1Zr8Kp2L']
+    negativeExamples: ['acmeval=short']
+`;
+  const dir = tree({ 'rules/acme.yaml': rulesYaml, 'src/a.txt': 'k=acme_Q7rT2mX9kLp4Zb8N\nacmeval=Wq3Nv6Yb1Zr8Kp2L\n' });
+  const ids = (run: CliRun): string[] => jsonReport<ScanResult>(run).findings.map((f) => f.ruleId).sort();
+
+  it('runs every rule by default (low)', () => {
+    expect(ids(scan(['src', '--no-builtin-rules', '--rules', 'rules'], dir))).toEqual(['acme-generic', 'acme-key']);
+  });
+
+  it('drops rules below the level; generic rules default to medium', () => {
+    expect(ids(scan(['src', '--no-builtin-rules', '--rules', 'rules', '--min-precision', 'medium'], dir))).toEqual(['acme-generic', 'acme-key']);
+    expect(ids(scan(['src', '--no-builtin-rules', '--rules', 'rules', '--min-precision', 'high'], dir))).toEqual(['acme-key']);
+  });
+
+  it('is a config key too; the flag wins', () => {
+    const withConfig = tree({ 'rules/acme.yaml': rulesYaml, 'a.txt': 'k=acme_Q7rT2mX9kLp4Zb8N\nacmeval=Wq3Nv6Yb1Zr8Kp2L\n', '.tokensprawl.yaml': 'minPrecision: very-high\nignore: [rules/]\n' });
+    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules'], withConfig))).toEqual(['acme-key']);
+    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules', '--min-precision', 'low'], withConfig))).toEqual(['acme-generic', 'acme-key']);
+  });
+
+  it('rejects an unknown level with exit 2', () => {
+    const run = scan(['src', '--min-precision', 'extreme'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--min-precision/);
+  });
+});
