@@ -90,6 +90,7 @@ async function chooseEngines(docs: RuleDoc[], re2: Re2, problems: string[]): Pro
       } catch (err) {
         linearWhy = err instanceof Error ? err.message : String(err);
       }
+      if (!compilesInV8(r.pattern, r.flags ?? '')) return; // compileRule reports it as an invalid pattern
       checks.push(
         checkBacktracking(r.pattern, r.flags ?? '').then((verdict) => {
           if (verdict.safe) return;
@@ -111,6 +112,15 @@ interface RuleDoc {
 }
 
 const isToml = (f: string): boolean => /\.toml$/i.test(f);
+
+function compilesInV8(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Written by `npm run build`: the built-in rule files, already validated, keyed by a hash of their bytes. */
 const CACHE_FILE = fileURLToPath(new URL('../builtin-rules.json', import.meta.url));
