@@ -96,3 +96,56 @@ rules:
     expect(run.stderr).toMatch(/--min-precision/);
   });
 });
+
+describe('gitleaks TOML rule files', () => {
+  const toml = `title = "team"
+[[rules]]
+id = "Team_Key"
+description = "Team service key"
+regex = '''(?i)team_key\\s*=\\s*"?([[:alnum:]]{20})'''
+keywords = ["team_key"]
+[rules.allowlist]
+stopwords = ["notreal"]
+`;
+  const files = { 'team.toml': toml, 'src/a.env': 'TEAM_KEY="Qz8Wm3Kp9Lx2Vb7NtR4c"\nteam_key=Qz8NotRealKp9Lx2Vb7N\n' };
+
+  it('--rules FILE.toml runs them next to the built-in rules', () => {
+    const dir = tree(files);
+    const run = scan(['src', '--rules', 'team.toml'], dir);
+    const report = jsonReport<ScanResult>(run);
+    expect(report.findings.map((f) => [f.ruleId, f.location.line])).toEqual([['team-key', 1]]);
+    expect(run.stdout).not.toContain('Qz8Wm3Kp9Lx2Vb7NtR4c');
+  });
+
+  it('a config `rules` entry may name a TOML file', () => {
+    const dir = tree({ ...files, '.tokensprawl.yaml': 'rules: [team.toml]\nignore: [team.toml]\n' });
+    expect(jsonReport<ScanResult>(scan(['.'], dir)).findings.map((f) => f.ruleId)).toEqual(['team-key']);
+  });
+
+  it('rules list and rules test take them (imported rules need no examples)', () => {
+    const dir = tree(files);
+    const list = cli(['rules', 'list', '--no-builtin-rules', '--rules', 'team.toml'], { cwd: dir });
+    expect(list.stdout).toMatch(/^team-key +high +high +gitleaks +0\/0 +Team service key$/m);
+    expect(cli(['rules', 'test', '--no-builtin-rules', '--rules', 'team.toml'], { cwd: dir }).status).toBe(0);
+  });
+
+  it('syntax the engine cannot take: exit 2 before scanning, naming file, rule and position', () => {
+    const dir = tree({ 'bad.toml': '[[rules]]\nid = "raw-bytes"\nregex = \'\'\'tok_\\C[a-z]+\'\'\'\n', 'src/a.txt': 'x' });
+    const run = scan(['src', '--rules', 'bad.toml'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/bad\.toml: \/rules\/0 \(raw-bytes\): pattern: not a pattern the linear-time engine takes: invalid escape sequence at position 5/);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('ReDoS-unsafe user rules', () => {
+  it('are rejected at load: exit 2, one clear error naming file, rule and position, nothing scanned', () => {
+    const rule = "rules:\n  - id: nested\n    title: T\n    description: d\n    severity: low\n    pattern: 'key=(\\w+\\s?)+(?!x)$'\n    keywords: ['key=']\n    examples: ['key=a b', 'x key=a b']\n    negativeExamples: ['b']\n";
+    const dir = tree({ 'rules/evil.yaml': rule, 'src/a.txt': `key=${'a '.repeat(40)}!` });
+    const run = scan(['src', '--rules', 'rules'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/rules\/evil\.yaml: \/rules\/0 \(nested\): pattern can backtrack catastrophically \(exponential time\) at position \d+/);
+  }, 60_000);
+});
