@@ -50,7 +50,7 @@ function scanOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report there instead of stdout')
-    .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+    .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
     .option('--no-builtin-rules', 'only the --rules directories')
     .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the scanned root)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above it (default: low)').choices(SEVERITY_CHOICES))
@@ -133,7 +133,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     rules
       .command(name)
       .description(description)
-      .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+      .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
       .option('--no-builtin-rules', 'only the --rules directories')
       .option('--no-progress', 'accepted for scripts; nothing runs long')
       .action(async (opts: Record<string, unknown>) => {

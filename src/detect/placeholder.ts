@@ -16,7 +16,8 @@ export type PlaceholderReason =
   | 'repeated characters'
   | 'sequential characters'
   | 'repeated pattern'
-  | 'placeholder words';
+  | 'placeholder words'
+  | 'short run of digits';
 
 /** Share of the body (separators left out) that may stay unexplained for a placeholder. */
 const MAX_UNEXPLAINED_SHARE = 0.25;
@@ -64,11 +65,17 @@ const SEPARATOR = /[-_.:/+=\s'"]/;
  */
 export function placeholderReason(secret: string, prefix?: RegExp): PlaceholderReason | undefined {
   let body = secret;
+  let prefixed = false;
   if (prefix) {
     const m = prefix.exec(secret);
-    if (m && m.index === 0) body = secret.slice(m[0].length);
+    if (m && m.index === 0 && m[0].length > 0) {
+      body = secret.slice(m[0].length);
+      prefixed = true;
+    }
   }
   if (body.length === 0) return undefined;
+  // a real prefix followed by a few digits (`sk_live_42`): no provider issues such a token
+  if (prefixed && /^[-_.]?\d{1,8}$/.test(body)) return 'short run of digits';
   if (MASKED.test(body)) return 'masked value';
   if (TEMPLATE.test(body)) return 'template variable';
   return explained(body);

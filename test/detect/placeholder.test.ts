@@ -34,6 +34,7 @@ describe('placeholderReason', () => {
     ['[redacted]', '', 'masked value'],
     ['sk_live_***************', 'sk_live_', 'masked value'],
     ['********', '', 'masked value'],
+    ['sk_live_83921', 'sk_live_', 'short run of digits'],
   ];
   it.each(placeholders)('suppresses %s (%s) as %s', (value, prefix, reason) => {
     expect(placeholderReason(value, prefix ? new RegExp(`^(?:${prefix})`) : undefined)).toBe(reason);
@@ -79,6 +80,11 @@ describe('placeholderReason', () => {
       // with its prefix cut off too (the first four characters stand in for any prefix)
       expect(placeholderReason(token, /^[A-Za-z]+[-_.]/)).toBeUndefined();
     }
+  });
+
+  it('judges a short run of digits only after a real prefix', () => {
+    expect(placeholderReason('83921')).toBeUndefined();
+    expect(placeholderReason('sk_live_839217364019', /^sk_live_/)).toBeUndefined();
   });
 
   it('keeps real-looking values that hold one word', () => {
