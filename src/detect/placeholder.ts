@@ -55,9 +55,18 @@ const WORDS = [
   'redacted', 'secure', 'private', 'public', 'credential', 'credentials', 'generated', 'new', 'our', 'this', 'that', 'not',
   'dev', 'prod', 'staging', 'local', 'localhost', 'admin', 'root', 'service', 'account', 'org', 'project', 'id', 'my', 'me',
 ];
-/** Longest first, so that `changeme` wins over `change`. Words of one or two letters only count next to other words. */
-const WORD_LIST = [...new Set(WORDS)].sort((a, b) => b.length - a.length);
-const SEPARATOR = /[-_.:/+=\s'"]/;
+/**
+ * By first letter, longest first, so that `changeme` wins over `change`. Words of one or two
+ * letters only count at a word's start.
+ */
+const WORDS_BY_FIRST = new Map<string, string[]>();
+for (const w of [...new Set(WORDS)].sort((a, b) => b.length - a.length)) {
+  const list = WORDS_BY_FIRST.get(w[0] ?? '') ?? [];
+  list.push(w);
+  WORDS_BY_FIRST.set(w[0] ?? '', list);
+}
+const SEPARATORS = new Set([...`-_.:/+= \t\r\n'"`].map((c) => c.charCodeAt(0)));
+const isSeparator = (c: number): boolean => SEPARATORS.has(c);
 
 /**
  * Why `secret` (whose public prefix `prefix` matches at its start, if given) is a placeholder,
@@ -93,7 +102,7 @@ function explained(body: string): PlaceholderReason | undefined {
   const done = new Uint8Array(n); // 0 = unexplained, 1 = separator, 2 = explained
   let counted = 0;
   for (let i = 0; i < n; i++) {
-    if (SEPARATOR.test(lower[i] ?? '')) done[i] = 1;
+    if (isSeparator(lower.charCodeAt(i))) done[i] = 1;
     else counted++;
   }
   if (counted === 0) return 'masked value';
@@ -121,7 +130,7 @@ function explained(body: string): PlaceholderReason | undefined {
   // dictionary words, longest first at each place
   for (let i = 0; i < n; i++) {
     if (done[i] !== 0) continue;
-    for (const w of WORD_LIST) {
+    for (const w of WORDS_BY_FIRST.get(lower[i] ?? '') ?? []) {
       if (w.length < 3 && !(i === 0 || done[i - 1] !== 0)) continue; // short words only at a word's start
       if (lower.startsWith(w, i)) {
         for (let k = i; k < i + w.length; k++) if (done[k] === 0) (done[k] = 2), cover.words++;
