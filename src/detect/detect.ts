@@ -157,6 +157,7 @@ function runLinear(rule: Rule, pattern: LinearRegex, text: string): Match[] {
     from = m.end;
     judge(rule, text, m.start, m.end, m.secretStart, m.secretEnd, out);
   }
+  pattern.release();
   return out;
 }
 

@@ -22,6 +22,8 @@ export interface LinearRegex {
   readonly source: string;
   exec(text: string, from: number): LinearMatch | null;
   test(text: string): boolean;
+  /** drops the text exec() kept for the next call (a fragment must not outlive its scan) */
+  release(): void;
 }
 
 /**
@@ -86,6 +88,10 @@ export function compileLinear(re2: Re2, source: string, flags = '', group?: numb
     },
     test(text) {
       return pattern.matcher(text).find(0);
+    },
+    release() {
+      lastText = undefined;
+      lastMatcher = undefined;
     },
   };
 }
