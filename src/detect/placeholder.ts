@@ -19,6 +19,10 @@ export type PlaceholderReason =
   | 'placeholder words'
   | 'short run of digits';
 
+/** Longest body whose characters are accounted for one by one. */
+const MAX_JUDGED_LENGTH = 1024;
+/** Longest unit of a repeated pattern (abc123abc123…). */
+const MAX_UNIT = 16;
 /** Share of the body (separators left out) that may stay unexplained for a placeholder. */
 const MAX_UNEXPLAINED_SHARE = 0.25;
 /** …but at least this many characters may (`changeme1` is still a placeholder). */
@@ -26,8 +30,8 @@ const MIN_UNEXPLAINED_ALLOWED = 2;
 
 const TEMPLATE = new RegExp(
   [
-    String.raw`\$\{[^}]*\}`, // ${VAR}, ${{ secrets.X }}
-    String.raw`\{\{[^}]*\}\}`, // {{ secrets.X }}, {{token}}
+    String.raw`\$\{[^}$]*\}`, // ${VAR}, ${{ secrets.X }} (no `$` inside: linear on `${${${…`)
+    String.raw`\{\{[^{}]*\}\}`, // {{ secrets.X }}, {{token}}
     String.raw`%\([A-Za-z_][\w.-]*\)[sdr]`, // %(token)s
     String.raw`^\$[A-Za-z_]\w*$`, // $TOKEN
     String.raw`^\$\([^)]*\)$`, // $(cat token)
@@ -87,7 +91,10 @@ export function placeholderReason(secret: string, prefix?: RegExp): PlaceholderR
   if (prefixed && /^[-_.]?\d{1,8}$/.test(body)) return 'short run of digits';
   if (MASKED.test(body)) return 'masked value';
   if (TEMPLATE.test(body)) return 'template variable';
-  return explained(body);
+  // A placeholder is short; a long value (a private key block) is judged by the above only.
+  if (body.length <= MAX_JUDGED_LENGTH) return explained(body);
+  const unit = repeatedUnit(body.toLowerCase());
+  return unit === undefined ? undefined : unit === 1 ? 'repeated characters' : 'repeated pattern';
 }
 
 interface Cover {
@@ -160,7 +167,7 @@ function sequentialEnd(s: string, i: number): number {
 
 /** Length of the shortest unit the string repeats (abc123abc123ab → 6), if it repeats it at least twice. */
 function repeatedUnit(s: string): number | undefined {
-  for (let p = 1; p <= s.length / 2; p++) {
+  for (let p = 1; p <= Math.min(s.length / 2, MAX_UNIT); p++) {
     let ok = true;
     for (let i = p; i < s.length && ok; i++) if (s[i] !== s[i - p]) ok = false;
     if (ok) return p;

@@ -110,6 +110,14 @@ describe('placeholderReason', () => {
     );
   });
 
+  it('stays linear on long hostile values (no quadratic template or period search)', () => {
+    for (const unit of ['${', '{{', '%(a', '<a', 'ab', 'abababababababababX', '*', 'your']) {
+      const body = unit.repeat(Math.ceil(500_000 / unit.length));
+      expect(() => placeholderReason(`ghp_${body}`, /^ghp_/)).not.toThrow();
+    }
+    expect(placeholderReason('x'.repeat(500_000))).toBe('repeated characters');
+  });
+
   it('never throws on any string', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => void placeholderReason(s)), { numRuns: 2000 });
   });
