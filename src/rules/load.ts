@@ -90,7 +90,14 @@ async function chooseEngines(docs: RuleDoc[], re2: Re2, problems: string[]): Pro
       } catch (err) {
         linearWhy = err instanceof Error ? err.message : String(err);
       }
-      if (!compilesInV8(r.pattern, r.flags ?? '')) return; // compileRule reports it as an invalid pattern
+      const v8Why = v8Error(r.pattern, r.flags ?? '');
+      if (v8Why !== undefined) {
+        // invalid for both engines: V8 names the problem, RE2 where it is
+        rejected.add(r);
+        const at = / at position \d+$/.exec(linearWhy)?.[0] ?? '';
+        problems.push(`${where}: pattern is not a valid regular expression: ${v8Why}${at}`);
+        return;
+      }
       checks.push(
         checkBacktracking(r.pattern, r.flags ?? '').then((verdict) => {
           if (verdict.safe) return;
@@ -113,12 +120,13 @@ interface RuleDoc {
 
 const isToml = (f: string): boolean => /\.toml$/i.test(f);
 
-function compilesInV8(source: string, flags: string): boolean {
+/** V8's complaint about a pattern, without the pattern (it may hold a literal token), or undefined. */
+function v8Error(source: string, flags: string): string | undefined {
   try {
     new RegExp(source, flags);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
   }
 }
 
