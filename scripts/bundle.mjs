@@ -22,8 +22,9 @@ await build({
   logLevel: 'warning',
   // Only user rules and config files need ajv and yaml, loaded on demand; their CommonJS named
   // exports (`Ajv`, `YAMLParseError`) do not survive esbuild's interop for import(), and bundling
-  // them would save nothing on a common path.
-  external: ['ajv', 'yaml'],
+  // them would save nothing on a common path. recheck (the ReDoS checker for user patterns)
+  // finds its worker and native binary through require.resolve, which a bundle would break.
+  external: ['ajv', 'yaml', 'recheck'],
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __tokensprawlRequire } from 'node:module'; const require = __tokensprawlRequire(import.meta.url);" },
 });

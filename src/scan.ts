@@ -269,13 +269,15 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, p
       ...(layers.length > 0 ? { decodedFrom: layers } : {}),
     };
     // Suppressed or not, one secret is one finding: a history scan keeps its earliest commit.
-    const into = m.inlineAllowed ? inlineSuppressed : pending;
+    // Suppressed in detection (inline allow, placeholder): kept apart for --show-suppressed.
+    const suppressedBy = m.placeholder ? markPlaceholder(finding, m.placeholder) : m.inlineAllowed ? markInline(finding) : undefined;
+    const into = suppressedBy ? inlineSuppressed : pending;
     const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
     const prior = into.get(key);
     if (!prior || (byId && isEarlier(location, prior.finding.location))) {
-      const entry = { finding: m.inlineAllowed ? markInline(finding) : finding, secret: m.secret };
+      const entry = { finding: suppressedBy ?? finding, secret: m.secret };
       into.set(key, entry);
-      if (!prior && !m.inlineAllowed) onNew(entry, rule);
+      if (!prior && !suppressedBy) onNew(entry, rule);
     }
   }
 }
@@ -344,6 +346,10 @@ async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, a
     out.push({ finding: { ...finding, severity: jwtSeverity(analysis, rule.severity), jwt: analysis }, secret });
   }
   return out;
+}
+
+function markPlaceholder(f: Finding, reason: string): Finding {
+  return { ...f, suppressed: { by: 'placeholder', reason } };
 }
 
 function markInline(f: Finding): Finding {

@@ -102,3 +102,34 @@ describe('parallel detection', () => {
     expect(r.findings.map((f) => f.location.line)).toEqual([90_001]);
   });
 });
+
+describe('parallel detection with user and imported rules', () => {
+  it('workers load the linear-time engine and find what this thread finds', async () => {
+    const b = await built();
+    const { tmpTree } = await import('./helpers/tmp.js');
+    const t = tmpTree({
+      'team.toml': '[[rules]]\nid = "team-key"\nregex = \'\'\'(?i)team_key\\s*=\\s*([[:alnum:]]{20})\'\'\'\nkeywords = ["team_key"]\n',
+    });
+    try {
+      const rules = await b.loadRules({ builtin: true, dirs: [path.join(t.dir, 'team.toml')] });
+      const base: ScanOptions = { command: 'dir', targets: ['x'], rules, version: 't', now: new Date('2026-01-01T00:00:00Z'), maxLifetimeSeconds: 3600 };
+      async function* frags(): AsyncGenerator<import('../src/core/types.js').SourceItem> {
+        for (let i = 0; i < 40; i++) {
+          const text = `TEAM_KEY = Qz8Wm3Kp9Lx2Vb7NtR${String(i).padStart(2, '0')}\nGITHUB=${fakeGithubToken('ghp', `team-${i}`)}\n`;
+          yield { type: 'fragment', fragment: { text, provenance: { kind: 'dir', path: `f${i}.env` }, line: 1, column: 1 } };
+        }
+      }
+      const one = await b.scan(frags(), base);
+      const pool = await b.createDetectPool(rules, 1);
+      try {
+        const many = await b.scan(frags(), { ...base, detectBatch: (f) => pool.detectBatch(f), parallelAfter: 0, maxInflightSize: 1 });
+        expect(one.findings.filter((f) => f.ruleId === 'team-key')).toHaveLength(40);
+        expect(JSON.stringify(many.findings)).toBe(JSON.stringify(one.findings));
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});

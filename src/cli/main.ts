@@ -12,6 +12,7 @@ export const VERSION: string = (
 export const INFORMATION_URI = 'https://github.com/tokensprawl/tokensprawl';
 
 const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
+const PRECISION_CHOICES = ['very-high', 'high', 'medium', 'low'];
 
 /** Entry used by bin/: returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {
@@ -49,7 +50,7 @@ function scanOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report there instead of stdout')
-    .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+    .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
     .option('--no-builtin-rules', 'only the --rules directories')
     .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the scanned root)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above it (default: low)').choices(SEVERITY_CHOICES))
@@ -62,7 +63,8 @@ function scanOptions(cmd: Command): Command {
     .option('--progress', 'progress on stderr (default: only when stderr is a TTY)')
     .option('--no-progress', 'no progress output')
     .option('--fail-on-errors', 'also exit 1 when anything could not be scanned')
-    .option('--show-suppressed', 'keep suppressed findings in the report, marked as such')
+    .option('--show-suppressed', 'keep suppressed findings in the report, marked as such (baseline, allow, inline, placeholder: with the reason)')
+    .addOption(new Option('--min-precision <level>', 'only run rules of at least this precision (default: low = every rule; generic rules are medium)').choices(PRECISION_CHOICES))
     .option('--sarif-category <category>', 'SARIF automationDetails.id (one analysis per category)');
 }
 
@@ -131,7 +133,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     rules
       .command(name)
       .description(description)
-      .option('--rules <dir>', 'load rules from this directory too (repeatable)', collect, [])
+      .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
       .option('--no-builtin-rules', 'only the --rules directories')
       .option('--no-progress', 'accepted for scripts; nothing runs long')
       .action(async (opts: Record<string, unknown>) => {

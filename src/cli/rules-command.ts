@@ -8,14 +8,22 @@ export async function runRulesCommand(name: 'list' | 'test', opts: Record<string
   const rules = await loadRules({ builtin: opts['builtinRules'] !== false, dirs });
   if (name === 'list') {
     const width = Math.max(...rules.map((r) => r.id.length), 2);
-    for (const r of rules) io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.family.padEnd(12)}  ${r.title}\n`);
+    const fam = Math.max(...rules.map((r) => r.family.length), 6);
+    io.stdout(`${'ID'.padEnd(width)}  ${'SEVERITY'.padEnd(8)}  ${'PRECISION'.padEnd(9)}  ${'FAMILY'.padEnd(fam)}  ${'EX+/EX-'.padEnd(7)}  TITLE\n`);
+    for (const r of rules) {
+      const counts = `${r.examples.length}/${r.negativeExamples.length}`;
+      io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.precision.padEnd(9)}  ${r.family.padEnd(fam)}  ${counts.padEnd(7)}  ${r.title}\n`);
+    }
     return 0;
   }
   const { checked, failures } = checkRules(rules);
   for (const f of failures) {
-    io.stderr(`FAIL ${f.ruleId} (${path.relative(io.cwd, f.file) || f.file}): ${f.kind} #${f.index + 1} ${f.message}\n`);
+    const where = f.kind === 'rule' ? '' : ` ${f.kind} #${f.index + 1}`;
+    io.stderr(`FAIL ${f.ruleId} (${path.relative(io.cwd, f.file) || f.file}):${where} ${f.message}\n`);
   }
-  const summary = `${rules.length} rules, ${checked} examples checked\nrules: ${checked - failures.length} passed, ${failures.length} failed\n`;
+  const failedRules = new Set(failures.map((f) => f.ruleId)).size;
+  const failedExamples = failures.filter((f) => f.kind !== 'rule').length;
+  const summary = `${rules.length} rules, ${checked} examples checked, ${failedExamples} failed\nrules: ${rules.length - failedRules} passed, ${failedRules} failed\n`;
   (failures.length > 0 ? io.stderr : io.stdout)(summary);
   return failures.length > 0 ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { loadConfig, findConfig, type Config } from '../config/load.js';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Fragment, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { loadRules } from '../rules/load.js';
+import { withMinPrecision, type Precision } from '../rules/precision.js';
 import type { Rule } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
 import { wantsColor, type Io } from './io.js';
@@ -30,6 +31,7 @@ export interface ScanFlags {
   progress?: boolean;
   failOnErrors?: boolean;
   showSuppressed?: boolean;
+  minPrecision?: Precision;
   sarifCategory?: string;
   // command-specific
   since?: string;
@@ -67,8 +69,11 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   });
   const disabled = new Set(config.disabledRules);
   for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
-  const rules = loaded.filter((r) => !disabled.has(r.id));
-  if (rules.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
+  const enabled = loaded.filter((r) => !disabled.has(r.id));
+  if (enabled.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
+  const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
+  const rules = withMinPrecision(enabled, minPrecision);
+  if (rules.length === 0) throw new UsageError(`no rule has precision ${minPrecision} or higher (see: tokensprawl rules list)`);
   const maxLifetimeSeconds = parseDurationFlag(flags.maxLifetime ? '--max-lifetime' : 'maxLifetime (config)', flags.maxLifetime ?? config.maxLifetime ?? '1h');
   const failOn = flags.failOn ?? config.failOn ?? 'low';
   const jwks = flags.jwks ? await (await import('../analyze/jwks.js')).loadJwks(path.resolve(io.cwd, flags.jwks)) : undefined;

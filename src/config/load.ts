@@ -28,6 +28,8 @@ export interface Config {
   disabledRules: string[];
   maxLifetime?: string;
   failOn?: Severity | 'none';
+  /** only rules of at least this precision run */
+  minPrecision?: 'very-high' | 'high' | 'medium' | 'low';
   /** extra rule directories, absolute (resolved from the config file's directory) */
   rules: string[];
 }
@@ -39,6 +41,7 @@ interface RawConfig {
   disabledRules?: string[];
   maxLifetime?: string | number;
   failOn?: Severity | 'none';
+  minPrecision?: 'very-high' | 'high' | 'medium' | 'low';
   rules?: string[];
 }
 
@@ -111,6 +114,7 @@ export function parseConfig(text: string, file: string): Config {
     disabledRules: raw.disabledRules ?? [],
     ...(raw.maxLifetime !== undefined ? { maxLifetime: String(raw.maxLifetime) } : {}),
     ...(raw.failOn !== undefined ? { failOn: raw.failOn } : {}),
+    ...(raw.minPrecision !== undefined ? { minPrecision: raw.minPrecision } : {}),
     rules: (raw.rules ?? []).map((dir) => resolve(base, dir)),
   };
 }

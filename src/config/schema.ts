@@ -54,8 +54,12 @@ export const configSchema = {
       description: 'lowest severity that makes the scan exit 1',
       enum: ['info', 'low', 'medium', 'high', 'critical', 'none'],
     },
+    minPrecision: {
+      description: 'only run rules of at least this precision (generic context rules are medium unless they say otherwise)',
+      enum: ['very-high', 'high', 'medium', 'low'],
+    },
     rules: {
-      description: 'extra rule directories, relative to this file',
+      description: 'extra rule directories, rule files (.yaml) or gitleaks rule files (.toml), relative to this file',
       type: 'array',
       items: { type: 'string', minLength: 1 },
     },

@@ -82,6 +82,8 @@ export interface Match {
    * located at the encoded value, valueStart..valueEnd in fragment.text.
    */
   decoded?: { layers: DecodeLayer[]; valueStart: number; valueEnd: number };
+  /** set when the value is a placeholder, not a secret (detect/placeholder.ts): why */
+  placeholder?: string;
 }
 
 /** A position in an original file; 1-based. endColumn is the column after the last character. */
@@ -159,7 +161,7 @@ export interface Finding {
   /** history scans: whether the secret is still in that path at HEAD, when known */
   presentAtHead?: boolean;
   /** set by filters when --show-suppressed keeps a suppressed finding */
-  suppressed?: { by: 'baseline' | 'inline' | 'allowlist'; reason?: string };
+  suppressed?: { by: 'baseline' | 'inline' | 'allowlist' | 'placeholder'; reason?: string };
 }
 
 export interface ScanError {
@@ -174,7 +176,7 @@ export interface ScanStats {
   messages: number;
   /** files skipped because they are binary */
   binarySkipped?: number;
-  /** findings dropped by baseline, inline allow or allow-list */
+  /** findings dropped by baseline, inline allow, allow-list or the placeholder filter */
   suppressed?: number;
 }
 

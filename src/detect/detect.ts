@@ -2,11 +2,13 @@ import ignore from 'ignore';
 import type { Fragment, Match } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 import { onBoundary } from './boundary.js';
+import { placeholderReason } from './placeholder.js';
 import { checkCrc32Base62 } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
 import { decodesAsJwt } from './jwt-shape.js';
 import { createKeywordScanner, type KeywordScanner } from './keywords.js';
+import type { LinearRegex } from './linear.js';
 
 export const MASKED_VALUE_RULE_ID = 'ci-masked-value';
 
@@ -18,6 +20,8 @@ export interface Detector {
   rulesByKeyword: ReadonlyMap<string, readonly Rule[]>;
   /** for rules restricted to some paths (`paths` globs): whether a path is one of them */
   pathFilters: ReadonlyMap<string, (path: string) => boolean>;
+  /** rules without keywords (imported ones may have none): run on every fragment */
+  always: readonly Rule[];
 }
 
 export function createDetector(rules: readonly Rule[]): Detector {
@@ -31,12 +35,15 @@ export function createDetector(rules: readonly Rule[]): Detector {
   }
   const pathFilters = new Map<string, (p: string) => boolean>();
   for (const rule of rules) {
-    if (rule.paths && rule.paths.length > 0) {
-      const matcher = ignore().add(rule.paths);
-      pathFilters.set(rule.id, (p) => matcher.ignores(p));
-    }
+    const globs = rule.paths && rule.paths.length > 0 ? ignore().add(rule.paths) : undefined;
+    const test = rule.pathTest;
+    if (globs && test) pathFilters.set(rule.id, (p) => globs.ignores(p) && test(p));
+    else if (globs) pathFilters.set(rule.id, (p) => globs.ignores(p));
+    else if (test) pathFilters.set(rule.id, test);
   }
-  return { rules, keywords: createKeywordScanner([...rulesByKeyword.keys()]), rulesByKeyword, pathFilters };
+  // Imported rules may have no keywords: they run on every fragment.
+  const always = rules.filter((r) => r.keywords.length === 0);
+  return { rules, keywords: createKeywordScanner([...rulesByKeyword.keys()]), rulesByKeyword, pathFilters, always };
 }
 
 /** Rules whose keywords occur in `text` (case-insensitive), in rule order. */
@@ -46,7 +53,7 @@ export function candidateRules(text: string, detector: Detector): Rule[] {
 
 /** Rules woken by these keywords, in rule order. */
 export function rulesFor(keywords: readonly string[], detector: Detector): Rule[] {
-  const found = new Set<Rule>();
+  const found = new Set<Rule>(detector.always);
   for (const k of keywords) for (const r of detector.rulesByKeyword.get(k) ?? []) found.add(r);
   return found.size === 0 ? [] : detector.rules.filter((r) => found.has(r));
 }
@@ -75,7 +82,7 @@ export function detect(fragment: Fragment, detector: Detector, candidates?: read
     if (pathOk && !pathOk(fragment.provenance.path)) return;
     for (const m of runRule(rule, text)) {
       if (m.matchStart >= limit) continue;
-      matches.push({ ...m, rank: rank(rule), order });
+      matches.push({ ...m, rank: rank(rule, m), order });
     }
   });
   if (fragment.knownSecrets) {
@@ -113,6 +120,7 @@ function detectEncoded(fragment: Fragment, detector: Detector, limit: number): M
 
 /** Every match of one rule in `text` that passes the rule's gates. */
 export function runRule(rule: Rule, text: string): Match[] {
+  if (rule.linear) return runLinear(rule, rule.linear, text);
   const out: Match[] = [];
   const re = rule.regex;
   re.lastIndex = 0;
@@ -128,27 +136,71 @@ export function runRule(rule: Rule, text: string): Match[] {
     }
     const group = rule.hasSecretGroup ? m.indices?.groups?.['secret'] : m.indices?.[0];
     if (!group) continue;
-    const [secretStart, secretEnd] = group;
-    // A copy, not a slice: V8 keeps a sliced string's whole parent alive, and a finding that
-    // held a slice of a 1 MiB chunk would keep the chunk in memory until the report is written.
-    const secret = Buffer.from(text.slice(secretStart, secretEnd), 'utf8').toString('utf8');
-    if (passesGates(rule, secret)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart: m.index });
+    judge(rule, text, m.index, m.index + m[0].length, group[0], group[1], out);
   }
   return out;
+}
+
+/** The same loop on the linear-time engine (user and imported rules). */
+function runLinear(rule: Rule, pattern: LinearRegex, text: string): Match[] {
+  const out: Match[] = [];
+  let from = 0;
+  for (let m = pattern.exec(text, 0); m !== null; m = from <= text.length ? pattern.exec(text, from) : null) {
+    if (m.end === m.start) {
+      from = m.start + 1;
+      continue;
+    }
+    if (rule.boundary && !onBoundary(rule.boundary, text, m.start, m.end)) {
+      from = m.start + 1;
+      continue;
+    }
+    from = m.end;
+    judge(rule, text, m.start, m.end, m.secretStart, m.secretEnd, out);
+  }
+  pattern.release();
+  return out;
+}
+
+/** A match that stood on its boundaries: a placeholder (kept, marked), a secret, or nothing. */
+function judge(rule: Rule, text: string, matchStart: number, matchEnd: number, secretStart: number, secretEnd: number, out: Match[]): void {
+  if (secretEnd <= secretStart) return;
+  // A copy, not a slice: V8 keeps a sliced string's whole parent alive, and a finding that
+  // held a slice of a 1 MiB chunk would keep the chunk in memory until the report is written.
+  const secret = Buffer.from(text.slice(secretStart, secretEnd), 'utf8').toString('utf8');
+  // Per match, never per byte. A placeholder is kept, marked with why, for --show-suppressed,
+  // whether or not the rule's own gates (entropy, allow, checksum) would also have dropped it.
+  const placeholder = placeholderReason(secret, rule.prefix);
+  if (placeholder) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart, placeholder });
+  else if (passesGates(rule, secret) && !allowedByContext(rule, text, matchStart, matchEnd)) out.push({ ruleId: rule.id, secret, secretStart, secretEnd, matchStart });
+}
+
+/** Imported rules' allow patterns on the whole match or its line. */
+function allowedByContext(rule: Rule, text: string, matchStart: number, matchEnd: number): boolean {
+  if (rule.allowMatch && rule.allowMatch.some((a) => a.test(text.slice(matchStart, matchEnd)))) return true;
+  if (!rule.allowLine) return false;
+  const lineStart = text.lastIndexOf('\n', matchStart - 1) + 1;
+  const lineEnd = text.indexOf('\n', matchEnd);
+  const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+  return rule.allowLine.some((a) => a.test(line));
 }
 
 export function passesGates(rule: Rule, secret: string): boolean {
   if (rule.minLength !== undefined && secret.length < rule.minLength) return false;
   for (const a of rule.allow) if (a.test(secret)) return false;
+  if (rule.stopwords) {
+    const lower = secret.toLowerCase();
+    if (rule.stopwords.some((w) => lower.includes(w))) return false;
+  }
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
   if (rule.checksum === 'crc32-base62' && !checkCrc32Base62(secret)) return false;
   if (rule.jwt && !decodesAsJwt(secret)) return false;
   return true;
 }
 
-// Provider rules beat generic ones; among generic rules the JWT rule wins (it says more).
-function rank(rule: Rule): number {
-  return rule.generic ? (rule.jwt ? 1 : 0) : 2;
+// Provider rules beat generic ones; among generic rules the JWT rule wins (it says more). A
+// placeholder match loses to any match that may be a secret.
+function rank(rule: Rule, m: Match): number {
+  return (rule.generic ? (rule.jwt ? 1 : 0) : 2) - (m.placeholder ? 10 : 0);
 }
 
 function mostSpecific(matches: Array<Match & { rank: number; order: number }>): Match[] {
@@ -169,5 +221,5 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
 }
 
 function strip(m: Match & { rank?: number; order?: number }): Match {
-  return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart };
+  return { ruleId: m.ruleId, secret: m.secret, secretStart: m.secretStart, secretEnd: m.secretEnd, matchStart: m.matchStart, ...(m.placeholder ? { placeholder: m.placeholder } : {}) };
 }

@@ -23,7 +23,9 @@ export interface WorkerReply {
 if (parentPort) {
   const port = parentPort;
   const init = workerData as WorkerInit;
-  const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file)));
+  // User and imported rules run on the linear-time engine: loaded only when there are some.
+  const re2 = init.rules.some((r) => r.raw.engine === 're2') ? await import('re2js') : undefined;
+  const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file, re2)));
   port.on('message', (req: WorkerRequest) => {
     try {
       const reply: WorkerReply = { id: req.id, matches: req.fragments.map((f) => detectLocated(f, detector)) };

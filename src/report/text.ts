@@ -23,7 +23,7 @@ export function renderText(result: ScanResult, ctx: TextContext): string {
 function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
   const l = f.location;
   const sev = paint(c, f.severity)(f.severity.toUpperCase().padEnd(8));
-  const lines = [`${sev} ${c.bold(f.ruleId)}  ${f.title}${f.suppressed ? c.dim(` (suppressed: ${f.suppressed.by})`) : ''}`];
+  const lines = [`${sev} ${c.bold(f.ruleId)}  ${f.title}${f.suppressed ? c.dim(` (suppressed: ${f.suppressed.by}${f.suppressed.by === 'placeholder' && f.suppressed.reason ? `, ${f.suppressed.reason}` : ''})`) : ''}`];
   lines.push(`         ${c.underline(`${l.path}:${l.line}:${l.column}`)}${where(f)}`);
   lines.push(`         secret ${f.secret.redacted}  sha256 ${f.secret.sha256.slice(0, 16)}…${f.decodedFrom ? `  decoded from ${f.decodedFrom.join(' → ')}` : ''}`);
   if (l.commit && /^0+$/.test(l.commit)) lines.push(`         staged, not committed yet`);

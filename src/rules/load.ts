@@ -4,8 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeName, RuleError } from '../core/errors.js';
+import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
-import type { RawRuleFile, Rule } from './types.js';
+import { parseGitleaksToml } from './gitleaks.js';
+import { checkBacktracking } from './redos.js';
+import type { RawRule, RawRuleFile, Rule } from './types.js';
 
 /** The rules shipped with the package (…/rules next to dist/). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -30,15 +33,28 @@ export async function loadRules(opts: LoadRulesOptions): Promise<Rule[]> {
   if (opts.builtin) docs.push(...(await builtinDocs(problems, opts.cacheFile ?? CACHE_FILE)));
   for (const dir of opts.dirs) {
     const files = await ruleFiles(dir);
-    docs.push(...(await validateFiles(files, await Promise.all(files.map((f) => readFile(f, 'utf8'))), problems)));
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+    const yaml = files.filter((f) => !isToml(f));
+    docs.push(...(await validateFiles(yaml, yaml.map((f) => texts[files.indexOf(f)] ?? ''), problems, true)));
+    for (const [i, file] of files.entries()) {
+      if (!isToml(file)) continue;
+      const { doc, problems: bad } = await parseGitleaksToml(texts[i] ?? '');
+      for (const p of bad) problems.push(`${displayPath(file)}: ${p}`);
+      if (doc) docs.push({ file, doc, user: true });
+    }
   }
+  // User and imported rules: on the linear-time engine, or checked for catastrophic backtracking.
+  const userRules = docs.some((d) => d.user);
+  const re2 = userRules ? await import('re2js') : undefined;
+  const rejected = re2 ? await chooseEngines(docs, re2, problems) : new Set<RawRule>();
   const byId = new Map<string, Rule>();
   for (const { file, doc } of docs) {
-    const family = doc.family ?? path.basename(file).replace(/\.ya?ml$/i, '');
+    const family = doc.family ?? path.basename(file).replace(/\.(ya?ml|toml)$/i, '');
     doc.rules.forEach((r, i) => {
+      if (rejected.has(r)) return;
       let rule: Rule;
       try {
-        rule = compileRule(r, family, file);
+        rule = compileRule(r, family, file, re2);
       } catch (err) {
         problems.push(`${displayPath(file)}: /rules/${i}${r.id ? ` (${r.id})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
         return;
@@ -53,9 +69,65 @@ export async function loadRules(opts: LoadRulesOptions): Promise<Rule[]> {
   return [...byId.values()].filter((r) => !disabled.has(r.id));
 }
 
+/**
+ * A user rule's pattern runs on the linear-time engine when that engine takes it; one it cannot
+ * take (a lookahead, a backreference) must be shown free of catastrophic backtracking by the
+ * ReDoS checker, or the rule is rejected. Marks each rule (`engine`), or reports it.
+ */
+async function chooseEngines(docs: RuleDoc[], re2: Re2, problems: string[]): Promise<Set<RawRule>> {
+  const rejected = new Set<RawRule>();
+  const checks: Array<Promise<void>> = [];
+  for (const d of docs) {
+    if (!d.user) continue;
+    d.doc.rules.forEach((r, i) => {
+      const where = `${displayPath(d.file)}: /rules/${i}${r.id ? ` (${r.id})` : ''}`;
+      if (r.engine === 're2' || d.file.endsWith('.toml')) return; // imported: RE2 syntax, compiled (and reported) as such
+      let linearWhy: string;
+      try {
+        compileLinear(re2, r.pattern, r.flags ?? '');
+        r.engine = 're2';
+        return;
+      } catch (err) {
+        linearWhy = err instanceof Error ? err.message : String(err);
+      }
+      const v8Why = v8Error(r.pattern, r.flags ?? '');
+      if (v8Why !== undefined) {
+        // invalid for both engines: V8 names the problem, RE2 where it is
+        rejected.add(r);
+        const at = / at position \d+$/.exec(linearWhy)?.[0] ?? '';
+        problems.push(`${where}: pattern is not a valid regular expression: ${v8Why}${at}`);
+        return;
+      }
+      checks.push(
+        checkBacktracking(r.pattern, r.flags ?? '').then((verdict) => {
+          if (verdict.safe) return;
+          rejected.add(r);
+          problems.push(`${where}: pattern ${verdict.why}, and the linear-time engine cannot run it (${linearWhy.replace(/^not a pattern the linear-time engine takes: /, '')}): rewrite it without lookaheads or backreferences (a \`boundary\` states what may stand around a token)`);
+        }),
+      );
+    });
+  }
+  await Promise.all(checks);
+  return rejected;
+}
+
 interface RuleDoc {
   file: string;
   doc: RawRuleFile;
+  /** from --rules or a config: not the built-in rules */
+  user?: boolean;
+}
+
+const isToml = (f: string): boolean => /\.toml$/i.test(f);
+
+/** V8's complaint about a pattern, without the pattern (it may hold a literal token), or undefined. */
+function v8Error(source: string, flags: string): string | undefined {
+  try {
+    new RegExp(source, flags);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
+  }
 }
 
 /** Written by `npm run build`: the built-in rule files, already validated, keyed by a hash of their bytes. */
@@ -84,7 +156,7 @@ async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleD
 }
 
 async function readBuiltin(): Promise<{ files: string[]; texts: string[]; hash: string }> {
-  const files = await ruleFiles(BUILTIN_RULES_DIR);
+  const files = (await ruleFiles(BUILTIN_RULES_DIR)).filter((f) => !isToml(f));
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
   const h = createHash('sha256').update(await readFile(SCHEMA_FILE, 'utf8'));
   files.forEach((f, i) => h.update(`\0${path.basename(f)}\0${texts[i] ?? ''}`));
@@ -102,7 +174,7 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
   return cacheFile;
 }
 
-async function validateFiles(files: string[], texts: string[], problems: string[]): Promise<RuleDoc[]> {
+async function validateFiles(files: string[], texts: string[], problems: string[], user = false): Promise<RuleDoc[]> {
   if (files.length === 0) return [];
   const [{ parse: parseYaml, YAMLParseError }, validate] = await Promise.all([import('yaml'), schemaValidator()]);
   const out: RuleDoc[] = [];
@@ -120,7 +192,7 @@ async function validateFiles(files: string[], texts: string[], problems: string[
       for (const e of validate.errors ?? []) problems.push(`${shown}: ${describeAjvError(e, doc)}`);
       return;
     }
-    out.push({ file, doc: doc as RawRuleFile });
+    out.push({ file, doc: doc as RawRuleFile, ...(user ? { user } : {}) });
   });
   return out;
 }
@@ -131,11 +203,11 @@ async function ruleFiles(dirOrFile: string): Promise<string[]> {
     entries = await readdir(dirOrFile, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' && /\.ya?ml$/i.test(dirOrFile)) return [dirOrFile];
+    if (code === 'ENOTDIR' && /\.(ya?ml|toml)$/i.test(dirOrFile)) return [dirOrFile];
     throw new RuleError(`rules directory ${displayPath(dirOrFile)}: ${code === 'ENOENT' ? 'does not exist' : String(code ?? err)}`, { cause: err });
   }
   return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .filter((e) => e.isFile() && /\.(ya?ml|toml)$/i.test(e.name))
     .map((e) => path.join(dirOrFile, e.name))
     .sort();
 }

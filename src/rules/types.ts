@@ -1,5 +1,6 @@
 import type { Severity } from '../core/types.js';
 import type { Boundary, RawBoundary } from '../detect/boundary.js';
+import type { LinearRegex } from '../detect/linear.js';
 
 /** A rule as written in a YAML file, after ajv validated it (see rules/schema.json). */
 export interface RawRule {
@@ -24,6 +25,25 @@ export interface RawRule {
   remediation?: string;
   examples: string[];
   negativeExamples: string[];
+  /**
+   * Not in the YAML schema: set by the loader. `re2`: the pattern (and `allow`, `pathPattern`)
+   * run on the linear-time engine (user and imported rules, detect/linear.ts).
+   */
+  engine?: 're2';
+  /** imported rules: the numbered capture group that is the secret */
+  secretGroup?: number;
+  /** imported rules: a regex the path must match for the rule to run */
+  pathPattern?: string;
+  /** imported rules: regexes of paths the rule does not run on */
+  pathAllow?: string[];
+  /** imported rules: a secret holding one of these words (case-insensitive) is not a finding */
+  stopwords?: string[];
+  /** imported rules: regexes tested against the whole match instead of the secret */
+  allowMatch?: string[];
+  /** imported rules: regexes tested against the match's line */
+  allowLine?: string[];
+  /** where the rule came from when it is not a tokensprawl rule file */
+  imported?: 'gitleaks';
 }
 
 export interface RawRuleFile {
@@ -38,8 +58,14 @@ export interface Rule {
   description: string;
   severity: Severity;
   family: string;
-  /** global + hasIndices; callers reset lastIndex */
+  /**
+   * global + hasIndices; callers reset lastIndex. For a rule on the linear-time engine, the
+   * same pattern for V8 when it compiles there, else one that never matches: detection uses
+   * `linear` then.
+   */
   regex: RegExp;
+  /** set when the rule runs on the linear-time engine (user and imported rules) */
+  linear?: LinearRegex;
   hasSecretGroup: boolean;
   keywords: string[];
   prefix?: RegExp;
@@ -51,7 +77,15 @@ export interface Rule {
   /** checked by the engine after the regex matched (detect/boundary.ts) */
   boundary?: Boundary;
   jwt: boolean;
-  allow: RegExp[];
+  /** tested against the secret (RegExp, or a linear-time pattern) */
+  allow: Array<Pick<RegExp, 'test'>>;
+  /** tested against the whole match */
+  allowMatch?: Array<Pick<RegExp, 'test'>>;
+  /** tested against the match's line */
+  allowLine?: Array<Pick<RegExp, 'test'>>;
+  stopwords?: string[];
+  /** the path must pass this to run the rule (beside `paths` globs) */
+  pathTest?: (path: string) => boolean;
   paths?: string[];
   references: string[];
   remediation?: string;

@@ -157,7 +157,8 @@ describe('rules commands and start-up', () => {
     expect(list.status).toBe(0);
     const lines = list.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(25);
-    expect(lines.some((l) => l.startsWith('github-pat '))).toBe(true);
+    expect(lines[0]).toMatch(/^ID +SEVERITY +PRECISION +FAMILY +EX\+\/EX- +TITLE$/);
+    expect(lines.some((l) => /^github-pat +high +very-high +github +\d+\/\d+ +GitHub/.test(l))).toBe(true);
     const test = cli(['rules', 'test']);
     expect(test.status).toBe(0);
     expect(test.stdout).toMatch(/^rules: \d+ passed, 0 failed$/m);
@@ -165,13 +166,27 @@ describe('rules commands and start-up', () => {
 
   it('rules test exits 1 on a failing example, without quoting it', () => {
     const t = tmpTree({
-      'r.yaml': "rules:\n  - id: acme\n    title: Acme\n    description: d\n    severity: low\n    pattern: 'acme_[0-9]{4}'\n    keywords: [acme_]\n    examples: ['acme_12']\n    negativeExamples: ['acme_1234']\n",
+      'r.yaml': "rules:\n  - id: acme\n    title: Acme\n    description: d\n    severity: low\n    pattern: 'acme_[0-9]{4}'\n    keywords: [acme_]\n    examples: ['acme_12', 'x acme_12']\n    negativeExamples: ['acme_1234']\n",
     });
     const run = cli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
     t.cleanup();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('FAIL acme');
     expect(run.stderr).not.toContain('acme_1234');
+  });
+
+  it('rules test fails a rule with too few examples or an example without its keyword', () => {
+    const t = tmpTree({
+      'r.yaml': "rules:\n  - id: acme\n    title: Acme\n    description: d\n    severity: low\n    pattern: '[a-z]+_[0-9]{4}'\n    keywords: [acme_]\n    examples: ['other_7391']\n    negativeExamples: ['acme_12']\n",
+    });
+    const run = cli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
+    t.cleanup();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('FAIL acme (');
+    expect(run.stderr).toMatch(/has 1 example\(s\); at least 2 are required/);
+    expect(run.stderr).toMatch(/example #1 holds none of the rule's keywords/);
+    expect(run.stderr).toMatch(/^rules: 0 passed, 1 failed$/m);
+    expect(run.stderr).not.toContain('other_7391');
   });
 
   it('--version prints the package version', () => {

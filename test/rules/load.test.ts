@@ -56,7 +56,7 @@ describe('loadRules', () => {
 
   it('names the file of an invalid regex', async () => {
     const err = await loadError({ 'broken.yaml': good.replace("'acme_(?<secret>[a-z0-9]{16})'", "'acme_([a-z'") });
-    expect(err.message).toMatch(/broken\.yaml: \/rules\/0 \(acme-key\): pattern is not a valid regular expression/);
+    expect(err.message).toMatch(/broken\.yaml: \/rules\/0 \(acme-key\): pattern is not a valid regular expression: .+ at position \d+$/m);
   });
 
   it('reports YAML syntax errors with their line', async () => {
@@ -118,5 +118,45 @@ describe('built-in rule cache', () => {
     expect((await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title).toBe(fresh[0]?.title);
     writeFileSync(cacheFile, '{ not json');
     expect(await loadRules({ builtin: true, dirs: [], cacheFile })).toHaveLength(fresh.length);
+  });
+});
+
+describe('user and imported rules: linear time or rejected', () => {
+  const yamlRule = (id: string, pattern: string) =>
+    `rules:\n  - id: ${id}\n    title: T\n    description: d\n    severity: low\n    pattern: '${pattern}'\n    keywords: [tok_]\n    examples: ['tok_abcdefgh', 'x tok_abcdefgh']\n    negativeExamples: ['b']\n`;
+
+  it('runs a user rule that RE2 takes on the linear-time engine', async () => {
+    const [r] = await loadRules({ builtin: false, dirs: [dirWith({ 'u.yaml': yamlRule('plain', 'tok_(?<secret>[a-z]{8})') })] });
+    expect(r!.linear).toBeDefined();
+    expect(r!.raw.engine).toBe('re2');
+  });
+
+  it('keeps on V8 a lookahead pattern the checker shows safe', async () => {
+    const [r] = await loadRules({ builtin: false, dirs: [dirWith({ 'u.yaml': yamlRule('ahead', 'tok_[a-z]{8}(?![a-z])') })] });
+    expect(r!.linear).toBeUndefined();
+    expect(r!.raw.engine).toBeUndefined();
+  }, 60_000);
+
+  it('rejects a catastrophically backtracking pattern: file, rule, position', async () => {
+    const err = await loadError({ 'evil.yaml': yamlRule('evil', 'tok_(a+)+(?=b)') });
+    expect(err.message).toMatch(/evil\.yaml: \/rules\/0 \(evil\): pattern can backtrack catastrophically \(exponential time\) at position \d+, and the linear-time engine cannot run it \(invalid or unsupported Perl syntax at position 10\)/);
+  }, 60_000);
+
+  it('loads gitleaks TOML files named directly or found in a rules folder', async () => {
+    const toml = '[[rules]]\nid = "Team_Key"\nregex = \'\'\'(?i)team_key=([[:alnum:]]{16})\'\'\'\nkeywords = ["team_key"]\n';
+    const dir = dirWith({ 'team.toml': toml, 'other.yaml': good });
+    const rules = await loadRules({ builtin: false, dirs: [dir] });
+    expect(rules.map((r) => [r.id, r.family, Boolean(r.linear)]).sort()).toEqual([
+      ['acme-key', 'acme', true],
+      ['team-key', 'gitleaks', true],
+    ]);
+    const direct = await loadRules({ builtin: false, dirs: [`${dir}/team.toml`] });
+    expect(direct.map((r) => r.id)).toEqual(['team-key']);
+  });
+
+  it('names file and rule of RE2 syntax the engine cannot take, never the pattern', async () => {
+    const err = await loadError({ 'team.toml': '[[rules]]\nid = "bytes"\nregex = \'\'\'tok_Q7rT2mX9kLp4\\C\'\'\'\n' });
+    expect(err.message).toMatch(/team\.toml: \/rules\/0 \(bytes\): pattern: not a pattern the linear-time engine takes: invalid escape sequence at position 17/);
+    expect(err.message).not.toContain('tok_Q7rT2mX9kLp4');
   });
 });
