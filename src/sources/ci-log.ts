@@ -84,7 +84,7 @@ export function ciLogSource(paths: string[], opts: CiLogOptions): Source {
 /** Fail fast, before any scanning, on a named path that does not exist or cannot be read. */
 export async function checkCiLogTargets(paths: string[], cwd: string): Promise<void> {
   for (const target of paths) {
-    if (target === '-') continue; // standard input
+    if (target === '-' || target === '/dev/stdin') continue; // standard input
     const abs = path.resolve(cwd, target);
     try {
       await stat(abs);
@@ -118,8 +118,9 @@ async function* scanTargets(
   stdin: (() => AsyncIterable<Buffer | string>) | undefined,
 ): AsyncGenerator<SourceItem> {
   for (const target of paths) {
-    if (target === '-' && stdin) {
-      yield* scanStream(Readable.from(stdin()), { path: '-', masks: newMaskSet() }, limits);
+    // "/dev/stdin" too: opening it again fails when it is a socket (ENXIO)
+    if ((target === '-' || target === '/dev/stdin') && stdin) {
+      yield* scanStream(Readable.from(stdin()), { path: target, masks: newMaskSet() }, limits);
       continue;
     }
     const abs = path.resolve(cwd, target);

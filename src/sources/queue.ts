@@ -52,7 +52,7 @@ type FileLayout = 'jsonl' | 'document' | 'console' | 'empty';
 /** Throws a TargetError naming the first path that does not exist or cannot be read. */
 export async function checkQueueTargets(paths: string[], cwd: string): Promise<void> {
   for (const p of paths) {
-    if (p === '-') continue; // standard input
+    if (isStdin(p)) continue;
     const abs = path.resolve(cwd, p);
     try {
       await access(abs, constants.R_OK);
@@ -73,8 +73,8 @@ export function queueSource(paths: string[], opts: QueueOptions): Source {
 
 async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<SourceItem> {
   for (const p of paths) {
-    if (p === '-' && opts.stdin) {
-      for await (const batch of scanInput(bytesOf(opts.stdin()), '-', opts)) yield* batch;
+    if (isStdin(p) && opts.stdin) {
+      for await (const batch of scanInput(bytesOf(opts.stdin()), p, opts)) yield* batch;
       continue;
     }
     const abs = path.resolve(opts.cwd, p);
@@ -89,6 +89,14 @@ async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<S
       for await (const batch of scanFile(file.path, rel, opts)) yield* batch;
     }
   }
+}
+
+/**
+ * "-" and /dev/stdin read the standard input the CLI hands over: opening /dev/stdin again fails
+ * when it is a socket (ENXIO), as Node's own child processes have it.
+ */
+function isStdin(p: string): boolean {
+  return p === '-' || p === '/dev/stdin';
 }
 
 async function* bytesOf(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
