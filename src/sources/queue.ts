@@ -19,7 +19,8 @@ import {
   type QueueMessage,
   type RecordKind,
 } from './queue-formats.js';
-import { DocumentSplitter, JsonScanError, JsonScanner, scanLeaves, type DocumentPart } from './queue-json.js';
+import { DocumentSplitter, type DocumentPart } from '../core/json-stream.js';
+import { JsonScanError, JsonScanner, scanLeaves } from './queue-json.js';
 
 export type QueueFormat = 'auto' | 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
 
