@@ -136,6 +136,8 @@ export async function buildBaseline({ dir, mb, seed = 14 }) {
   mkdirSync(path.join(dir, 'tree'), { recursive: true });
   const p = await plantLine(0, 'baseline');
   writeFileSync(path.join(dir, 'tree', 'app.env'), `${p.line}\n`);
+  // its own repository: the project's .gitignore (bench/.corpus*) must not hide the tree
+  execFileSync('git', ['init', '-q'], { cwd: dir, stdio: 'ignore' });
   const w = writer(path.join(dir, 'baseline.json'));
   w.write('{\n  "tool": {\n    "name": "tokensprawl",\n    "version": "0.1.0"\n  },\n  "findings": [\n');
   const total = mb * MB;
