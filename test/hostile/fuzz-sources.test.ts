@@ -90,10 +90,10 @@ describe(`fuzz: CI logs (${RUNS} inputs per property)`, () => {
           // an unsafe name is reported by its number, never by the name (which may hold anything)
           expectNoSecret(errors.filter((e) => !e.target.includes(`!${SECRET}`)));
         }),
-        params(),
+        params(true),
       );
     },
-    timeLimit(),
+    timeLimit(50, true),
   );
 });
 
