@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCiLog, buildDirCorpus, buildKcatDump, buildMinified, subsetCorpus } from './corpus.mjs';
 import { buildHistoryRepo } from './history-corpus.mjs';
+import { buildBaseline, buildBigBlobRepo, buildKafkaLine, buildSqsExport } from './memory-corpus.mjs';
 import { HAVE_GNU_TIME, median, runOnce } from './measure.mjs';
 import { formatSummary, summarise } from './profile-summary.mjs';
 import { loadRgPatterns } from './rg-patterns.mjs';
@@ -35,6 +36,10 @@ const { values: flags } = parseArgs({
     'ci-mb': { type: 'string' },
     'minified-mb': { type: 'string' },
     'secretlint-mb': { type: 'string' },
+    'kafka-line-mb': { type: 'string' },
+    'sqs-mb': { type: 'string' },
+    'blob-mb': { type: 'string' },
+    'baseline-mb': { type: 'string' },
     rebuild: { type: 'boolean', default: false },
     'no-secretlint': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -56,11 +61,16 @@ if (flags.help) {
   --ci-mb <n>           CI log size (default 200; quick 8)
   --minified-mb <n>     single-line file size (default 50; quick 5)
   --secretlint-mb <n>   subset scanned by secretlint and tokensprawl (default 16; quick 2)
+  --kafka-line-mb <n>   the one message line of the kafka-line row (default 150; quick 8)
+  --sqs-mb <n>          the SQS export of the sqs row (default 206; quick 8)
+  --blob-mb <n>         the one blob of the git-blobs row (default 100; quick 8)
+  --baseline-mb <n>     the --baseline report of the baseline row (default 82; quick 8)
   --no-secretlint       skip the secretlint rows (they npm-install secretlint)
   --rebuild             rebuild the corpora even when their parameters did not change
   --profile             also profile one dir scan (--jobs 1) and print the top 15 functions
   --results <file>      write the Markdown table there (full runs default to bench/RESULTS.md)
-  --only <a,b,...>      only these row groups: dir,rg,tar,git,queue,ci,minified,secretlint,startup,staged
+  --only <a,b,...>      only these row groups: dir,rg,tar,git,queue,ci,minified,secretlint,startup,staged,
+                        kafka-line,sqs,git-blobs,baseline (these four alone build only their own inputs)
 `);
   process.exit(0);
 }
@@ -76,9 +86,16 @@ const cfg = {
   ciMb: num(flags['ci-mb'], 200, 8),
   minMb: num(flags['minified-mb'], 50, 5),
   slMb: num(flags['secretlint-mb'], 16, 2),
+  kafkaLineMb: num(flags['kafka-line-mb'], 150, 8),
+  sqsMb: num(flags['sqs-mb'], 206, 8),
+  blobMb: num(flags['blob-mb'], 100, 8),
+  baselineMb: num(flags['baseline-mb'], 82, 8),
 };
+/** Rows of issue 13's memory bound: inputs that once blew the heap, each built on its own. */
+const MEMORY_GROUPS = ['kafka-line', 'sqs', 'git-blobs', 'baseline'];
 const only = flags.only ? new Set(flags.only.split(',')) : null;
 const want = (g) => !only || only.has(g);
+const onlyMemory = only !== null && [...only].every((g) => MEMORY_GROUPS.includes(g));
 const base = path.resolve(flags.dir ?? path.join(ROOT, 'bench', quick ? '.corpus-quick' : '.corpus'));
 const log = (s) => process.stderr.write(`${s}\n`);
 
@@ -92,7 +109,7 @@ function ensureDist() {
 
 async function buildCorpora() {
   const stampFile = path.join(base, 'stamp.json');
-  const stamp = JSON.stringify({ v: 2, ...cfg, runs: undefined });
+  const stamp = JSON.stringify({ v: 2, ...cfg, runs: undefined, kafkaLineMb: undefined, sqsMb: undefined, blobMb: undefined, baselineMb: undefined });
   if (!flags.rebuild && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     log(`reusing corpora in ${base} (--rebuild to rebuild)`);
     return readManifests();
@@ -254,7 +271,7 @@ function dirBytes(dir) {
 const loads = [];
 async function main() {
   ensureDist();
-  const m = await buildCorpora();
+  const m = onlyMemory ? null : await buildCorpora();
   const dirRoot = path.join(base, 'dir');
   const dirSize = dirBytes(dirRoot);
   loads.push(os.loadavg()[0]);
@@ -305,6 +322,7 @@ async function main() {
   if (want('ci')) more.push(ours('ci', 'tokensprawl ci-log (GitLab job log)', ['ci-log', 'job.log'], { cwd: base, bytes: statSync(path.join(base, 'job.log')).size, manifest: m.ci, place: byFileLine }));
   if (want('minified')) more.push(ours('minified', `tokensprawl dir (${cfg.minMb} MB single-line file)`, ['dir', 'bundle.min.js'], { cwd: path.join(base, 'minified'), bytes: statSync(path.join(base, 'minified', 'bundle.min.js')).size, manifest: m.minified, place: byLineOnly }));
   await interleave(more, cfg.runs);
+  if (MEMORY_GROUPS.some(want)) await memoryRows();
 
   // -- secretlint on a subset
   if (want('secretlint') && !flags['no-secretlint']) {
@@ -330,6 +348,40 @@ async function main() {
   loads.push(os.loadavg()[0]);
 
   printAndWrite(m);
+}
+
+/** Built once per size in <corpora>/memory/, reused while the sizes are unchanged. */
+async function buildMemoryCorpora() {
+  const dir = path.join(base, 'memory');
+  const stampFile = path.join(dir, 'stamp.json');
+  const stamp = JSON.stringify({ v: 1, kafkaLineMb: cfg.kafkaLineMb, sqsMb: cfg.sqsMb, blobMb: cfg.blobMb, baselineMb: cfg.baselineMb });
+  const manifestFile = path.join(dir, 'memory.manifest.json');
+  if (!flags.rebuild && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return JSON.parse(readFileSync(manifestFile, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`building memory inputs in ${dir}`);
+  const m = {
+    kafkaLine: await buildKafkaLine({ file: path.join(dir, 'kafka-line.jsonl'), mb: cfg.kafkaLineMb }),
+    sqs: await buildSqsExport({ file: path.join(dir, 'sqs-export.json'), mb: cfg.sqsMb }),
+    blobs: await buildBigBlobRepo({ dir: path.join(dir, 'blobs'), mb: cfg.blobMb }),
+    baseline: await buildBaseline({ dir: path.join(dir, 'baseline'), mb: cfg.baselineMb }),
+  };
+  writeFileSync(manifestFile, JSON.stringify(m, null, 1));
+  writeFileSync(stampFile, stamp);
+  return m;
+}
+
+let memoryManifest = null;
+async function memoryRows() {
+  const mm = (memoryManifest = await buildMemoryCorpora());
+  const dir = path.join(base, 'memory');
+  const byMessage = (loc, t) => (loc ? `${loc.messageId}:${loc.line}` : `${t.messageId}:${t.line}`);
+  const tasks = [];
+  if (want('kafka-line')) tasks.push(ours('kafka-line', `tokensprawl queue (kcat, one ${cfg.kafkaLineMb} MB message line)`, ['queue', 'kafka-line.jsonl'], { cwd: dir, bytes: mm.kafkaLine.bytes, manifest: mm.kafkaLine, place: byLineOnly }));
+  if (want('sqs')) tasks.push(ours('sqs', `tokensprawl queue (${cfg.sqsMb} MB SQS export)`, ['queue', 'sqs-export.json'], { cwd: dir, bytes: mm.sqs.bytes, manifest: mm.sqs, place: byMessage }));
+  if (want('git-blobs')) tasks.push(ours('git-blobs', `tokensprawl git (one ${cfg.blobMb} MB blob)`, ['git', '.'], { cwd: path.join(dir, 'blobs'), bytes: mm.blobs.bytes, manifest: mm.blobs, place: byFileLine }));
+  if (want('baseline')) tasks.push(ours('baseline', `tokensprawl dir --baseline (${cfg.baselineMb} MB report)`, ['dir', 'tree', '--baseline', 'baseline.json'], { cwd: path.join(dir, 'baseline'), bytes: mm.baseline.bytes, manifest: mm.baseline, place: byFileLine }));
+  await interleave(tasks, cfg.runs);
 }
 
 async function stagedRow(repo) {
@@ -407,11 +459,12 @@ function printAndWrite(m) {
 
   const cpu = os.cpus();
   const machine = `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, node ${process.version}, ${os.platform()} ${os.release()}, ${new Date().toISOString().slice(0, 10)}`;
-  const sizes = `dir ${fmtMB(dirBytes(path.join(base, 'dir')))} MB (${m.dir.files} files, ${m.dir.tokens.length} tokens); history ${m.git.commits} commits (${m.git.tokens.length} tokens); kcat dump ${fmtMB(m.queue.bytes)} MB (${m.queue.tokens.length}); CI log ${fmtMB(m.ci.bytes)} MB (${m.ci.tokens.length}); minified ${fmtMB(m.minified.bytes)} MB; secretlint subset ${fmtMB(m.subset.bytes)} MB (${m.subset.tokens.length})`;
+  const memorySizes = memoryManifest ? `; memory rows: kcat line ${fmtMB(memoryManifest.kafkaLine.bytes)} MB, SQS export ${fmtMB(memoryManifest.sqs.bytes)} MB, git blob ${fmtMB(memoryManifest.blobs.bytes)} MB, baseline ${fmtMB(memoryManifest.baseline.bytes)} MB` : '';
+  const sizes = !m ? memorySizes.slice(2) : `dir ${fmtMB(dirBytes(path.join(base, 'dir')))} MB (${m.dir.files} files, ${m.dir.tokens.length} tokens); history ${m.git.commits} commits (${m.git.tokens.length} tokens); kcat dump ${fmtMB(m.queue.bytes)} MB (${m.queue.tokens.length}); CI log ${fmtMB(m.ci.bytes)} MB (${m.ci.tokens.length}); minified ${fmtMB(m.minified.bytes)} MB; secretlint subset ${fmtMB(m.subset.bytes)} MB (${m.subset.tokens.length})${memorySizes}`;
   const md = [
     `Machine: ${machine}`,
     '',
-    `Corpora${quick ? ' (--quick)' : ''}: ${sizes}. The dir corpus copies ${(m.dir.sources ?? []).map((x) => `\`${x.from}\` as \`${x.folder}/\``).join(', ')} (the last one up to the size). Timings: median of ${cfg.runs} runs, interleaved round-robin with the tools each row is compared to (start-up: 10, --staged: 5); peak RSS: max over runs; CPU s: median user + system time (children included), which other load on the machine disturbs less than wall time. 1-min load average before/after the runs: ${loads.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine inflates times).`,
+    `Corpora${quick ? ' (--quick)' : ''}: ${sizes}. The dir corpus copies ${(m?.dir.sources ?? []).map((x) => `\`${x.from}\` as \`${x.folder}/\``).join(', ')} (the last one up to the size). Timings: median of ${cfg.runs} runs, interleaved round-robin with the tools each row is compared to (start-up: 10, --staged: 5); peak RSS: max over runs; CPU s: median user + system time (children included), which other load on the machine disturbs less than wall time. 1-min load average before/after the runs: ${loads.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine inflates times).`,
     '',
     ...lines,
     '',

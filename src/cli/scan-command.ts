@@ -249,13 +249,13 @@ async function prepareSource(
       const paths = args[0] as string[];
       const { checkCiLogTargets, ciLogSource } = await import('../sources/ci-log.js');
       await checkCiLogTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, makeSource: () => ciLogSource(paths, { cwd: io.cwd, ...(select ? { select } : {}) }) };
+      return { root: io.cwd, targets: paths, makeSource: () => ciLogSource(paths, { cwd: io.cwd, stdin: io.stdin, ...(select ? { select } : {}) }) };
     }
     case 'queue': {
       const paths = args[0] as string[];
       const { checkQueueTargets, queueSource } = await import('../sources/queue.js');
       await checkQueueTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto', ...(select ? { select } : {}) }) };
+      return { root: io.cwd, targets: paths, makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto', stdin: io.stdin, ...(select ? { select } : {}) }) };
     }
     case 'stdin': {
       if (shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');

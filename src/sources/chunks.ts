@@ -3,6 +3,7 @@
 // fragment accepts only matches that start before its overlap tail (acceptBefore).
 import { StringDecoder } from 'node:string_decoder';
 import { chunkDecoder } from '../core/chunk-decoder.js';
+import type { TextNormalizer } from '../core/text-decode.js';
 import type { Fragment, Provenance } from '../core/types.js';
 
 export const CHUNK_CHARS = 1024 * 1024;
@@ -19,23 +20,66 @@ export async function* chunkStream(
   provenance: Provenance,
   opts: ChunkerOptions = {},
 ): AsyncGenerator<Fragment> {
-  const chunkChars = opts.chunkChars ?? CHUNK_CHARS;
-  const overlap = opts.overlap ?? OVERLAP;
   const decoder = new StringDecoder('utf8');
-  let pending = '';
-  let line = 1;
-  let column = 1;
-  for await (const piece of stream) {
-    pending += typeof piece === 'string' ? piece : decoder.write(piece);
-    while (pending.length >= chunkChars + overlap) {
-      const text = pending.slice(0, chunkChars + overlap);
-      yield { text, provenance, line, column, acceptBefore: chunkChars };
-      ({ line, column } = advance(text, chunkChars, line, column));
-      pending = pending.slice(chunkChars);
+  const windows = new TextWindows(provenance, opts);
+  for await (const piece of stream) yield* windows.push(typeof piece === 'string' ? piece : decoder.write(piece));
+  yield* windows.push(decoder.end());
+  yield* windows.end();
+}
+
+/**
+ * Text handed over piece by piece, cut into overlapping windows of bounded size: at most
+ * chunkChars + overlap characters are held, however long the text or its lines.
+ */
+export class TextWindows {
+  private readonly chunkChars: number;
+  private readonly overlap: number;
+  private pending = '';
+  private line: number;
+  private column: number;
+
+  constructor(
+    private readonly provenance: Provenance,
+    opts: ChunkerOptions = {},
+    start: { line: number; column: number } = { line: 1, column: 1 },
+  ) {
+    this.chunkChars = opts.chunkChars ?? CHUNK_CHARS;
+    this.overlap = opts.overlap ?? OVERLAP;
+    this.line = start.line;
+    this.column = start.column;
+  }
+
+  *push(text: string): Generator<Fragment> {
+    if (text === '') return;
+    this.pending += text;
+    while (this.pending.length >= this.chunkChars + this.overlap) {
+      const window = this.pending.slice(0, this.chunkChars + this.overlap);
+      yield { text: window, provenance: this.provenance, line: this.line, column: this.column, acceptBefore: this.chunkChars };
+      ({ line: this.line, column: this.column } = advance(window, this.chunkChars, this.line, this.column));
+      this.pending = this.pending.slice(this.chunkChars);
     }
   }
-  pending += decoder.end();
-  if (pending.length > 0) yield { text: pending, provenance, line, column };
+
+  *end(): Generator<Fragment> {
+    if (this.pending.length > 0) yield { text: this.pending, provenance: this.provenance, line: this.line, column: this.column };
+    this.pending = '';
+  }
+}
+
+/**
+ * Fragments of a file that must be decoded first (UTF-16, CR-only line ends; see
+ * core/text-decode.ts): read in pieces, decoded, and cut into overlapping text windows.
+ */
+export function* chunkDecodedFile(read: (into: Uint8Array) => number, provenance: Provenance, normalizer: TextNormalizer, opts: ChunkerOptions = {}): Generator<Fragment> {
+  const windows = new TextWindows(provenance, opts);
+  const buf = Buffer.allocUnsafe(256 * 1024);
+  for (;;) {
+    const n = read(buf);
+    if (n === 0) break;
+    yield* windows.push(normalizer.push(buf.subarray(0, n)));
+  }
+  yield* windows.push(normalizer.end());
+  yield* windows.end();
 }
 
 /** Position after `text.slice(0, upTo)`, starting from (line, column). */

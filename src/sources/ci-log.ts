@@ -5,10 +5,11 @@
 import { access, open, readdir, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
 import { TargetError, describeError } from '../core/errors.js';
+import { toUtf8Stream } from '../core/text-decode.js';
 import {
   addMaskValues,
   compareLogPaths,
@@ -19,7 +20,8 @@ import {
   type LineRewriter,
   type LogPlacement,
 } from './ci-log-formats.js';
-import { listZipEntries, openZip, openZipEntry } from './zip.js';
+import type { Entry, ZipFile } from 'yauzl';
+import { listZipEntries, openZip, openZipBuffer, openZipEntry } from './zip.js';
 
 export interface CiLogOptions {
   /** paths are relative to it in findings */
@@ -31,6 +33,8 @@ export interface CiLogOptions {
    * with an archive's or an extracted run folder's path, so one run's masks stay together.
    */
   select?: (path: string) => boolean;
+  /** what the target "-" reads (standard input, given by the CLI) */
+  stdin?: () => AsyncIterable<Buffer | string>;
 }
 
 export interface CiLogLimits {
@@ -47,6 +51,10 @@ const READ_CHUNK = 1024 * 1024;
 const BINARY_SNIFF = 8000;
 const SNIFF_CHARS = 256 * 1024;
 const LOG_EXTENSIONS = new Set(['.log', '.txt', '']);
+/** Archives inside archives are scanned to this depth (the outer one is 1). */
+export const MAX_ZIP_DEPTH = 4;
+/** A nested archive is read into memory to be listed: no bigger than this. */
+const MAX_NESTED_ZIP_BYTES = 64 * 1024 * 1024;
 
 /** `::add-mask::` values of one log, job or archive, shared by the logs that belong together. */
 export interface MaskSet {
@@ -70,12 +78,13 @@ export interface LogContext {
 export function ciLogSource(paths: string[], opts: CiLogOptions): Source {
   const limits: CiLogLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const select = opts.select ?? (() => true);
-  return { [Symbol.asyncIterator]: () => scanTargets(paths, opts.cwd, limits, select) };
+  return { [Symbol.asyncIterator]: () => scanTargets(paths, opts.cwd, limits, select, opts.stdin) };
 }
 
 /** Fail fast, before any scanning, on a named path that does not exist or cannot be read. */
 export async function checkCiLogTargets(paths: string[], cwd: string): Promise<void> {
   for (const target of paths) {
+    if (target === '-' || target === '/dev/stdin') continue; // standard input
     const abs = path.resolve(cwd, target);
     try {
       await stat(abs);
@@ -101,8 +110,19 @@ function errorItem(target: string, message: string): SourceItem {
   return { type: 'error', error: { target, message } };
 }
 
-async function* scanTargets(paths: string[], cwd: string, limits: CiLogLimits, select: (path: string) => boolean): AsyncGenerator<SourceItem> {
+async function* scanTargets(
+  paths: string[],
+  cwd: string,
+  limits: CiLogLimits,
+  select: (path: string) => boolean,
+  stdin: (() => AsyncIterable<Buffer | string>) | undefined,
+): AsyncGenerator<SourceItem> {
   for (const target of paths) {
+    // "/dev/stdin" too: opening it again fails when it is a socket (ENXIO)
+    if ((target === '-' || target === '/dev/stdin') && stdin) {
+      yield* scanStream(Readable.from(stdin()), { path: target, masks: newMaskSet() }, limits);
+      continue;
+    }
     const abs = path.resolve(cwd, target);
     const shown = displayPath(cwd, abs);
     let isDir: boolean;
@@ -226,9 +246,16 @@ async function* scanZip(abs: string, shown: string, limits: CiLogLimits): AsyncG
     yield errorItem(shown, `not a readable zip archive: ${describeError(err)}`);
     return;
   }
+  yield* scanZipEntries(zip, shown, limits, 1);
+}
+
+/** Entries of an archive, scanned in log order; a zip inside is scanned too, to MAX_ZIP_DEPTH. */
+async function* scanZipEntries(zip: ZipFile, shown: string, limits: CiLogLimits, depth: number): AsyncGenerator<SourceItem> {
   try {
-    const { entries, error } = await listZipEntries(zip);
+    const { entries, unsafe, error } = await listZipEntries(zip);
     if (error !== undefined) yield errorItem(shown, `corrupt zip archive: ${describeError(error)}`);
+    // not extracted, so not a danger here; but a name that means to escape is reported, never silently used
+    for (const u of unsafe) yield errorItem(`${shown}!#${u.index}`, `zip entry with an unsafe name (${u.reason}): not scanned`);
     const files = entries.filter((e) => !e.fileName.endsWith('/'));
     const plan = planRunLogLayout(
       files.map((e) => e.fileName),
@@ -237,9 +264,13 @@ async function* scanZip(abs: string, shown: string, limits: CiLogLimits): AsyncG
     files.sort((a, b) => compareLogPaths(a.fileName, b.fileName));
     const masks = newMaskSet(); // an archive is one run: a mask registered in one step applies to all
     for (const entry of files) {
+      const target = `${shown}!${entry.fileName}`;
+      if (entry.fileName.toLowerCase().endsWith('.zip')) {
+        yield* scanNestedZip(zip, entry, target, limits, depth);
+        continue;
+      }
       const place = plan.get(entry.fileName) ?? { skip: false };
       if (place.skip) continue;
-      const target = `${shown}!${entry.fileName}`;
       let stream: Readable;
       try {
         stream = await openZipEntry(zip, entry);
@@ -254,13 +285,40 @@ async function* scanZip(abs: string, shown: string, limits: CiLogLimits): AsyncG
   }
 }
 
+async function* scanNestedZip(zip: ZipFile, entry: Entry, target: string, limits: CiLogLimits, depth: number): AsyncGenerator<SourceItem> {
+  if (depth >= MAX_ZIP_DEPTH) {
+    yield errorItem(target, `zip archive nested more than ${MAX_ZIP_DEPTH} deep: not scanned`);
+    return;
+  }
+  if (entry.uncompressedSize > MAX_NESTED_ZIP_BYTES) {
+    yield errorItem(target, `nested zip archive of ${entry.uncompressedSize} bytes is over the ${MAX_NESTED_ZIP_BYTES}-byte limit: not scanned`);
+    return;
+  }
+  // a zip is read from its end: a nested one is held in memory, under the limit above
+  let inner: ZipFile;
+  try {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of (await openZipEntry(zip, entry)) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_NESTED_ZIP_BYTES) throw new Error(`over the ${MAX_NESTED_ZIP_BYTES}-byte limit for a nested archive`);
+      parts.push(chunk);
+    }
+    inner = await openZipBuffer(Buffer.concat(parts));
+  } catch (err) {
+    yield errorItem(target, `not a readable zip archive: ${describeError(err)}`);
+    return;
+  }
+  yield* scanZipEntries(inner, target, limits, depth + 1);
+}
+
 /** Read one log as a stream: binary check, then fragments, then its stat (or an error). */
 async function* scanStream(stream: Readable, ctx: LogContext, limits: CiLogLimits): AsyncGenerator<SourceItem> {
   const reader = new LogReader(ctx, limits);
   let bytes = 0;
   let first = true;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of toUtf8Stream(stream as AsyncIterable<Buffer>)) {
       if (first) {
         first = false;
         if (chunk.subarray(0, BINARY_SNIFF).includes(0)) {

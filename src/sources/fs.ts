@@ -8,7 +8,8 @@ import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import { describeError, TargetError } from '../core/errors.js';
 import type { Provenance, Source, SourceItem } from '../core/types.js';
-import { chunkFile, CHUNK_CHARS } from './chunks.js';
+import { decodeWhole, needsDecoding, sniffText, TextNormalizer } from '../core/text-decode.js';
+import { chunkDecodedFile, chunkFile, CHUNK_CHARS } from './chunks.js';
 
 export interface DirOptions {
   /** paths in findings are relative to this folder */
@@ -148,6 +149,8 @@ function readSmall(abs: string, rel: string): SourceItem[] | 'stream' {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+  const decoded = decodeWhole(buf); // UTF-16 or CR-only line ends (core/text-decode.ts)
+  if (decoded !== undefined) return [{ type: 'stat', files: 1, bytes: buf.length }, { type: 'fragment', fragment: { text: decoded, provenance: { kind: 'dir', path: rel }, line: 1, column: 1 } }];
   if (isBinary(buf.subarray(0, SNIFF_BYTES))) return [{ type: 'stat', binarySkipped: 1 }];
   const items: SourceItem[] = [{ type: 'stat', files: 1, bytes: buf.length }];
   if (buf.length > 0) items.push({ type: 'fragment', fragment: { text: '', bytes: buf, provenance: { kind: 'dir', path: rel }, line: 1, column: 1 } });
@@ -185,17 +188,23 @@ function* streamFile(abs: string, rel: string): Generator<SourceItem> {
     const size = fstatSync(fd).size;
     const head = Buffer.allocUnsafe(Math.min(SNIFF_BYTES, size));
     const sniffed = readSync(fd, head, 0, head.length, 0);
-    if (isBinary(head.subarray(0, sniffed))) {
-      yield { type: 'stat', binarySkipped: 1 };
-      return;
-    }
-    yield { type: 'stat', files: 1, bytes: size };
     let position = 0;
     const read = (into: Uint8Array): number => {
       const n = readSync(fd, into, 0, into.length, position);
       position += n;
       return n;
     };
+    const text = sniffText(head.subarray(0, sniffed)); // UTF-16 or CR-only line ends (core/text-decode.ts)
+    if (needsDecoding(text)) {
+      yield { type: 'stat', files: 1, bytes: size };
+      for (const fragment of chunkDecodedFile(read, provenance, new TextNormalizer(text))) yield { type: 'fragment', fragment };
+      return;
+    }
+    if (isBinary(head.subarray(0, sniffed))) {
+      yield { type: 'stat', binarySkipped: 1 };
+      return;
+    }
+    yield { type: 'stat', files: 1, bytes: size };
     for (const fragment of chunkFile(read, provenance)) yield { type: 'fragment', fragment };
   } catch (err) {
     yield { type: 'error', error: { target: rel, message: describeError(err) } };

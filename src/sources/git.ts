@@ -164,6 +164,30 @@ interface PathState {
   inFlight: number;
 }
 
+/** A blob of `git cat-file --batch` being searched for a path's secrets as it streams. */
+interface BlobSearch {
+  path: string;
+  /** a blob (not a tree or other object: nothing is found in those) */
+  blob: boolean;
+  remaining: number;
+  needles: Array<{ secret: string; bytes: Buffer }>;
+  found: Set<string>;
+  /** the end of the content so far, as long as the longest needle less one byte: a needle across pieces is found */
+  tail: Buffer;
+}
+
+/** Looks for the needles in `piece`, after what came before it (`tail`). Bytes, not text: nothing is decoded. */
+function searchPiece(b: BlobSearch, piece: Buffer): void {
+  if (b.needles.length === 0 || piece.length === 0) return;
+  const hay = b.tail.length > 0 ? Buffer.concat([b.tail, piece]) : piece;
+  let longest = 0;
+  for (const n of b.needles) {
+    if (!b.found.has(n.secret) && hay.includes(n.bytes)) b.found.add(n.secret);
+    longest = Math.max(longest, n.bytes.length);
+  }
+  b.tail = Buffer.from(hay.subarray(Math.max(0, hay.length - (longest - 1))));
+}
+
 /**
  * A history scan learns the paths with findings one by one, long before it ends: asking
  * `git cat-file --batch` about each as it comes, and checking the secrets when the blob arrives
@@ -176,12 +200,14 @@ export function headPresence(root: string): HeadPresence {
   const asked: string[] = [];
   let waiters: Array<() => void> = [];
   let failed = false;
-  let chunks: Buffer[] = [];
-  let buffered = 0;
   let unsent: string[] = [];
-  /** bytes the answer being read needs in all (0: not known yet) */
-  let awaiting = 0;
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** an answer's header line not yet whole */
+  let head: Buffer = Buffer.alloc(0);
+  /** the blob being read: searched piece by piece as it streams, never held (a blob may be 100 MB) */
+  let body: BlobSearch | null = null;
+  /** the newline after a blob's content is still to come */
+  let skipNewline = false;
 
   const settle = (): void => {
     if (asked.length > 0 && !failed) return;
@@ -189,58 +215,77 @@ export function headPresence(root: string): HeadPresence {
     waiters = [];
     for (const f of w) f();
   };
-  const answer = (path: string, text: string | null): void => {
+  /** `searched` were looked for in HEAD's version of `path` (null: no such blob); `found` were in it. */
+  const answer = (path: string, searched: ReadonlySet<string> | null, found: ReadonlySet<string>): void => {
     const st = paths.get(path);
     if (!st) return;
     st.inFlight--;
-    for (const sec of st.secrets) st.present.set(sec, text !== null && sec.length > 0 && text.includes(sec));
+    for (const sec of st.secrets) {
+      if (searched === null) st.present.set(sec, false);
+      else if (searched.has(sec)) st.present.set(sec, found.has(sec));
+    }
+    // secrets that arrived while the blob streamed were not looked for: ask again
+    if (searched !== null && [...st.secrets].some((sec) => !st.present.has(sec))) ask(path);
+  };
+  const finishBody = (): void => {
+    const b = body as BlobSearch;
+    body = null;
+    skipNewline = true;
+    asked.shift();
+    answer(b.path, b.blob ? new Set(b.needles.map((n) => n.secret)) : null, b.found);
+    settle();
   };
   // Each answer: "<oid> blob <size>\n<content>\n" or "<name> missing\n" (or "ambiguous").
-  const parse = (): void => {
-    for (;;) {
-      if (asked.length === 0 || buffered === 0) return;
-      let buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, buffered);
-      const nl = buf.indexOf(0x0a);
+  const onData = (d: Buffer): void => {
+    const buf = head.length > 0 ? Buffer.concat([head, d]) : d;
+    head = Buffer.alloc(0);
+    let pos = 0;
+    while (pos < buf.length) {
+      if (body) {
+        const take = Math.min(body.remaining, buf.length - pos);
+        searchPiece(body, buf.subarray(pos, pos + take));
+        body.remaining -= take;
+        pos += take;
+        if (body.remaining === 0) finishBody();
+        continue;
+      }
+      if (skipNewline) {
+        skipNewline = false;
+        if (buf[pos] === 0x0a) pos++;
+        continue;
+      }
+      const nl = buf.indexOf(0x0a, pos);
       if (nl === -1) {
-        chunks = [buf];
+        head = Buffer.from(buf.subarray(pos)); // a copy: the piece it came in is not kept
         return;
       }
-      const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(buf.subarray(0, nl).toString('latin1'));
-      let consumed = nl + 1;
-      let text: string | null = null;
-      if (m) {
-        const size = Number(m[2]);
-        if (buf.length < nl + 1 + size + 1) {
-          // wait for the whole object before joining the pieces again (a large blob arrives in
-          // many pieces: joining on each one would copy it over and over)
-          chunks = [buf];
-          awaiting = nl + 1 + size + 1;
-          return;
-        }
-        if (m[1] === 'blob') text = buf.subarray(nl + 1, nl + 1 + size).toString('utf8');
-        consumed = nl + 1 + size + 1;
+      const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(buf.subarray(pos, nl).toString('latin1'));
+      pos = nl + 1;
+      // shifted when answered, not before: an empty queue tells lookup() that all is answered
+      const path = asked[0];
+      if (path === undefined) continue;
+      if (!m) {
+        asked.shift();
+        answer(path, null, new Set());
+        settle();
+        continue;
       }
-      buf = buf.subarray(consumed);
-      chunks = buf.length > 0 ? [buf] : [];
-      buffered = buf.length;
-      awaiting = 0;
-      answer(asked.shift() as string, text);
-      settle();
+      const st = paths.get(path);
+      const needles = m[1] === 'blob' && st ? [...st.secrets].filter((sec) => sec.length > 0).map((secret) => ({ secret, bytes: Buffer.from(secret, 'utf8') })) : [];
+      body = { path, blob: m[1] === 'blob', remaining: Number(m[2]), needles, found: new Set(), tail: Buffer.alloc(0) };
+      if (body.remaining === 0) finishBody();
     }
   };
   const ask = (path: string): void => {
     if (failed) return;
     if (!proc) {
       proc = spawnGit(root, ['cat-file', '--batch']);
-      proc.child.stdout?.on('data', (d: Buffer) => {
-        chunks.push(d);
-        buffered += d.length;
-        if (buffered >= awaiting) parse();
-      });
+      proc.child.stdout?.on('data', onData);
       void proc.done.then(() => {
         // git is gone: what was not answered stays "not known to be present"
         failed = true;
-        while (asked.length > 0) answer(asked.shift() as string, null);
+        body = null;
+        while (asked.length > 0) answer(asked.shift() as string, null, new Set());
         settle();
       });
     }

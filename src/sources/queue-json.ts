@@ -30,6 +30,9 @@ export class JsonScanError extends Error {
   }
 }
 
+/** Deeper JSON is refused with a JsonScanError, not a stack overflow. */
+export const MAX_JSON_DEPTH = 512;
+
 const WS = new Uint8Array(128);
 WS[0x20] = WS[0x09] = WS[0x0a] = WS[0x0d] = 1;
 
@@ -39,6 +42,7 @@ WS[0x20] = WS[0x09] = WS[0x0a] = WS[0x0d] = 1;
  */
 export class JsonScanner {
   private readonly path: string[] = [];
+  private depth = 0;
   onLeaf: ((leaf: StringLeaf) => void) | undefined = undefined;
 
   constructor(
@@ -103,7 +107,25 @@ export class JsonScanner {
     return this.path.length === 0 ? '' : `/${this.path.join('/')}`;
   }
 
+  private enter(p: number): void {
+    if (++this.depth > MAX_JSON_DEPTH) throw new JsonScanError(p, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+
   private object(p: number): number {
+    this.enter(p);
+    const end = this.members(p);
+    this.depth--;
+    return end;
+  }
+
+  private array(p: number): number {
+    this.enter(p);
+    const end = this.items(p);
+    this.depth--;
+    return end;
+  }
+
+  private members(p: number): number {
     const t = this.text;
     p = this.skipWs(p + 1);
     if (t.charCodeAt(p) === 0x7d) return p + 1;
@@ -124,7 +146,7 @@ export class JsonScanner {
     }
   }
 
-  private array(p: number): number {
+  private items(p: number): number {
     const t = this.text;
     p = this.skipWs(p + 1);
     if (t.charCodeAt(p) === 0x5d) return p + 1;
@@ -170,3 +192,4 @@ export function scanLeaves(text: string, start = 0, limit = text.length): String
   if (end < limit) throw new JsonScanError(end, 'unexpected text after the JSON value');
   return leaves;
 }
+

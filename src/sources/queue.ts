@@ -1,12 +1,14 @@
 // The queue source: message-queue exports (kcat -J, kafka-console-consumer, RabbitMQ
 // management API "get", aws sqs receive-message, NDJSON) to fragments, one per message field.
-// JSON-lines dumps are streamed line by line; a whole JSON document is read under a size limit.
-import { createReadStream } from 'node:fs';
-import { access, constants, open, readdir, readFile, stat } from 'node:fs/promises';
+// Every dump is read once, as a stream (files, pipes, FIFOs, "-"): JSON lines line by line, a
+// JSON document whole under a size limit and record by record above it; nothing is held unbounded.
+import { access, constants, open, readdir, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { TargetError, describeError } from '../core/errors.js';
 import type { Fragment, Provenance, Source, SourceItem } from '../core/types.js';
-import { chunkStream } from './chunks.js';
+import { toUtf8Stream } from '../core/text-decode.js';
+import { chunkStream, TextWindows } from './chunks.js';
 import { decodeLayers, looksEncoded } from '../core/decode.js';
 import {
   consoleMessage,
@@ -17,6 +19,7 @@ import {
   type QueueMessage,
   type RecordKind,
 } from './queue-formats.js';
+import { DocumentSplitter, type DocumentPart } from '../core/json-stream.js';
 import { JsonScanError, JsonScanner, scanLeaves } from './queue-json.js';
 
 export type QueueFormat = 'auto' | 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
@@ -25,13 +28,21 @@ export interface QueueOptions {
   /** paths in provenance are relative to it */
   cwd: string;
   format: QueueFormat;
-  /** largest whole JSON document (RabbitMQ, SQS) or single JSON line read, in bytes */
+  /**
+   * largest JSON value parsed whole, in bytes: a JSON line, or a document (RabbitMQ, SQS) read at
+   * once. A longer line is scanned as raw text in windows; a bigger document is split into its
+   * records as it is read (each record under the same bound, or scanned raw).
+   */
   maxJsonBytes?: number;
+  /** what the target "-" reads (standard input, given by the CLI) */
+  stdin?: () => AsyncIterable<Buffer | string>;
   /** --shard: keep only the dump files (relative paths) for which this returns true */
   select?: (path: string) => boolean;
 }
 
-export const DEFAULT_MAX_JSON_BYTES = 256 * 1024 * 1024;
+/** Parsing a JSON value costs many times its size in memory: past this, it is streamed. */
+export const DEFAULT_MAX_JSON_BYTES = 2 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
 /** Enough of a file to tell JSON lines from a JSON document from console text. */
 const SNIFF_BYTES = 64 * 1024;
 /** Items of a JSON document handed over at once. */
@@ -42,6 +53,7 @@ type FileLayout = 'jsonl' | 'document' | 'console' | 'empty';
 /** Throws a TargetError naming the first path that does not exist or cannot be read. */
 export async function checkQueueTargets(paths: string[], cwd: string): Promise<void> {
   for (const p of paths) {
+    if (isStdin(p)) continue;
     const abs = path.resolve(cwd, p);
     try {
       await access(abs, constants.R_OK);
@@ -62,6 +74,10 @@ export function queueSource(paths: string[], opts: QueueOptions): Source {
 
 async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<SourceItem> {
   for (const p of paths) {
+    if (isStdin(p) && opts.stdin) {
+      for await (const batch of scanInput(bytesOf(opts.stdin()), p, opts)) yield* batch;
+      continue;
+    }
     const abs = path.resolve(opts.cwd, p);
     for await (const file of expand(abs)) {
       if ('error' in file) {
@@ -76,6 +92,18 @@ async function* scanPaths(paths: string[], opts: QueueOptions): AsyncGenerator<S
   }
 }
 
+/**
+ * "-" and /dev/stdin read the standard input the CLI hands over: opening /dev/stdin again fails
+ * when it is a socket (ENXIO), as Node's own child processes have it.
+ */
+function isStdin(p: string): boolean {
+  return p === '-' || p === '/dev/stdin';
+}
+
+async function* bytesOf(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const piece of input) yield typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+}
+
 async function* expand(abs: string): AsyncGenerator<{ path: string } | { path: string; error: string }> {
   let info;
   try {
@@ -85,6 +113,7 @@ async function* expand(abs: string): AsyncGenerator<{ path: string } | { path: s
     return;
   }
   if (!info.isDirectory()) {
+    // a file, or a pipe, FIFO or device named on the command line: read as a stream all the same
     yield { path: abs };
     return;
   }
@@ -107,42 +136,69 @@ function relPath(cwd: string, abs: string): string {
 }
 
 async function* scanFile(abs: string, rel: string, opts: QueueOptions): AsyncGenerator<SourceItem[]> {
-  const maxJson = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
-  let size: number;
-  let layout: FileLayout;
+  let input: AsyncIterable<Buffer>;
   try {
-    size = (await stat(abs)).size;
-    layout = sniffLayout(await readHead(abs), opts.format);
+    // opened first so an unreadable file is one error item; read once, front to back, so
+    // pipes and FIFOs (/dev/stdin) work as files do
+    const handle = await open(abs, 'r');
+    input = handle.createReadStream({ highWaterMark: READ_CHUNK });
   } catch (err) {
     yield [{ type: 'error', error: { target: rel, message: describeError(err) } }];
     return;
   }
+  yield* scanInput(input, rel, opts);
+}
+
+/** One dump, as a byte stream: its layout told from its head, then read as that layout. */
+async function* scanInput(input: AsyncIterable<Buffer>, rel: string, opts: QueueOptions): AsyncGenerator<SourceItem[]> {
+  const maxJson = opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const read = { bytes: 0 };
   const counted = { bytes: 0 };
+  const it = countBytes(toUtf8Stream(input), read)[Symbol.asyncIterator]();
   try {
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    while (headBytes < SNIFF_BYTES) {
+      const r = await it.next();
+      if (r.done) break;
+      head.push(r.value);
+      headBytes += r.value.length;
+    }
+    const headBuf = Buffer.concat(head);
+    const layout = sniffLayout(headBuf.toString('utf8', 0, Math.min(SNIFF_BYTES, headBuf.length)), opts.format);
+    const all = replay(head, it);
     if (layout === 'document') {
-      yield* scanDocument(abs, rel, size, maxJson, opts.format, counted);
+      yield* scanDocument(all, rel, maxJson, opts.format, counted);
     } else if (layout !== 'empty') {
-      yield* scanLines(abs, rel, layout, maxJson, opts.format, counted);
+      yield* scanLines(all, rel, layout, maxJson, opts.format, counted);
     }
   } catch (err) {
     yield [{ type: 'error', error: { target: rel, message: describeError(err) } }];
+  } finally {
+    await it.return?.(undefined);
   }
-  yield [{ type: 'stat', files: 1, bytes: Math.max(0, size - counted.bytes) }];
+  yield [{ type: 'stat', files: 1, bytes: Math.max(0, read.bytes - counted.bytes) }];
 }
 
-async function readHead(abs: string): Promise<string> {
-  const fh = await open(abs, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.toString('utf8', 0, bytesRead);
-  } finally {
-    await fh.close();
+async function* countBytes(input: AsyncIterable<Buffer>, read: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of input) {
+    read.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
+async function* replay(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
   }
 }
 
 /**
- * JSON lines when the first line is a whole JSON value; a JSON document when it starts one
+ * JSON lines when the first line is a whole JSON value, or when it is broken but the lines after
+ * it are whole values (a damaged dump is still JSON lines); a JSON document when it starts one
  * but spans lines (aws prints indented JSON); otherwise kafka-console-consumer text.
  */
 export function sniffLayout(head: string, format: QueueFormat): FileLayout {
@@ -157,94 +213,141 @@ export function sniffLayout(head: string, format: QueueFormat): FileLayout {
       JSON.parse(t.slice(start, nl));
       return 'jsonl';
     } catch {
-      return format === 'kafka' ? 'console' : 'document';
+      if (format === 'kafka') return 'console';
+      return laterLinesAreRecords(t, nl + 1) ? 'jsonl' : 'document';
     }
   }
   return format === 'auto' || format === 'kafka' ? 'console' : 'jsonl';
 }
 
-/** A line of a dump, as bytes decoded to text; `tooLong` lines are skipped, not held. */
-interface DumpLine {
-  text: string;
-  lineNo: number;
-  bytes: number;
-  tooLong: boolean;
+/**
+ * True when most whole lines after the first are complete JSON objects or arrays starting at
+ * column 1. An indented document has hardly any (its records are indented, end in commas).
+ */
+function laterLinesAreRecords(t: string, from: number): boolean {
+  let lines = 0;
+  let records = 0;
+  for (let p = from, nl = t.indexOf('\n', p); nl >= 0 && lines < 64; p = nl + 1, nl = t.indexOf('\n', p)) {
+    const line = t.slice(p, nl).replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    lines++;
+    const c = line[0];
+    if (c !== '{' && c !== '[') continue;
+    try {
+      const v = JSON.parse(line) as unknown;
+      if (typeof v === 'object' && v !== null && Object.keys(v).length > 0) records++;
+    } catch {
+      // not a record
+    }
+  }
+  return records > 0 && records * 2 >= lines;
 }
 
-/** The lines of a file, a batch per read chunk. */
-async function* readLines(abs: string, maxLineBytes: number): AsyncGenerator<DumpLine[]> {
+/**
+ * A line of a dump: whole (decoded, CR of CRLF dropped), or, when longer than the limit, in
+ * pieces of text handed over as they are read (`part`), the last one with `last`.
+ */
+type DumpLine =
+  | { kind: 'line'; text: string; lineNo: number; bytes: number }
+  | { kind: 'part'; text: string; lineNo: number; bytes: number; first: boolean; last: boolean };
+
+/** The lines of a stream, a batch per read chunk; a line never held whole past `maxLineBytes`. */
+async function* readLines(input: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<DumpLine[]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let skipping = false;
+  /** the line being handed over in parts; its decoder keeps characters cut between chunks whole */
+  let long: { decoder: StringDecoder; bytes: number } | null = null;
   let lineNo = 0;
-  for await (const chunk of createReadStream(abs, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of input) {
     const batch: DumpLine[] = [];
     let pos = 0;
     for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
       lineNo++;
-      const bytes = pendingBytes + (nl - pos) + 1;
-      if (skipping || bytes - 1 > maxLineBytes) {
-        batch.push({ text: '', lineNo, bytes, tooLong: true });
+      if (long) {
+        const text = long.decoder.write(chunk.subarray(pos, nl)) + long.decoder.end();
+        batch.push({ kind: 'part', text, lineNo, bytes: long.bytes + (nl - pos) + 1, first: false, last: true });
+        long = null;
+      } else if (pendingBytes + (nl - pos) > maxLineBytes) {
+        const text = new StringDecoder('utf8').end(Buffer.concat([...pending, chunk.subarray(pos, nl)]));
+        batch.push({ kind: 'part', text, lineNo, bytes: pendingBytes + (nl - pos) + 1, first: true, last: true });
       } else {
         const buf = pending.length === 0 ? chunk.subarray(pos, nl) : Buffer.concat([...pending, chunk.subarray(pos, nl)]);
         let end = buf.length;
         if (end > 0 && buf[end - 1] === 13) end--; // CRLF
-        batch.push({ text: buf.toString('utf8', 0, end), lineNo, bytes, tooLong: false });
+        batch.push({ kind: 'line', text: buf.toString('utf8', 0, end), lineNo, bytes: buf.length + 1 });
       }
       pending = [];
       pendingBytes = 0;
-      skipping = false;
       pos = nl + 1;
     }
     if (pos < chunk.length) {
-      pendingBytes += chunk.length - pos;
-      if (pendingBytes > maxLineBytes) {
-        skipping = true;
+      const rest = chunk.subarray(pos);
+      if (long) {
+        long.bytes += rest.length;
+        batch.push({ kind: 'part', text: long.decoder.write(rest), lineNo: lineNo + 1, bytes: 0, first: false, last: false });
+      } else if (pendingBytes + rest.length > maxLineBytes) {
+        // too long to parse: from here on it is scanned as text, in windows, as it comes
+        long = { decoder: new StringDecoder('utf8'), bytes: pendingBytes + rest.length };
+        const text = long.decoder.write(Buffer.concat([...pending, rest]));
+        batch.push({ kind: 'part', text, lineNo: lineNo + 1, bytes: 0, first: true, last: false });
         pending = [];
+        pendingBytes = 0;
       } else {
-        pending.push(chunk.subarray(pos));
+        pending.push(rest);
+        pendingBytes += rest.length;
       }
     }
     if (batch.length > 0) yield batch;
   }
-  if (pendingBytes > 0) {
-    lineNo++;
-    if (skipping) yield [{ text: '', lineNo, bytes: pendingBytes, tooLong: true }];
-    else yield [{ text: Buffer.concat(pending).toString('utf8').replace(/\r$/, ''), lineNo, bytes: pendingBytes, tooLong: false }];
+  if (long) {
+    yield [{ kind: 'part', text: long.decoder.end(), lineNo: lineNo + 1, bytes: long.bytes, first: false, last: true }];
+  } else if (pendingBytes > 0) {
+    const text = Buffer.concat(pending).toString('utf8').replace(/\r$/, '');
+    yield [{ kind: 'line', text, lineNo: lineNo + 1, bytes: pendingBytes }];
   }
 }
 
 async function* scanLines(
-  abs: string,
+  input: AsyncIterable<Buffer>,
   rel: string,
   layout: 'jsonl' | 'console',
   maxJson: number,
   format: QueueFormat,
   counted: { bytes: number },
 ): AsyncGenerator<SourceItem[]> {
-  for await (const batch of readLines(abs, maxJson)) {
+  let windows: TextWindows | null = null;
+  for await (const batch of readLines(input, maxJson)) {
     // one hand-over per line: fragments die young, which the garbage collector likes
     for (const line of batch) {
       const out: SourceItem[] = [];
-      lineItems(line, rel, layout, maxJson, format, counted, out);
+      if (line.kind === 'part') {
+        // a line too long to parse is scanned as raw text, in overlapping windows
+        if (line.first) windows = new TextWindows({ kind: 'queue', path: rel }, {}, { line: line.lineNo, column: 1 });
+        if (windows) {
+          for (const fragment of windows.push(line.text)) out.push({ type: 'fragment', fragment });
+          if (line.last) {
+            for (const fragment of windows.end()) out.push({ type: 'fragment', fragment });
+            windows = null;
+            counted.bytes += line.bytes;
+            out.push({ type: 'stat', messages: 1, bytes: line.bytes });
+          }
+        }
+      } else {
+        lineItems(line, rel, layout, format, counted, out);
+      }
       if (out.length > 0) yield out;
     }
   }
 }
 
 function lineItems(
-  line: DumpLine,
+  line: Extract<DumpLine, { kind: 'line' }>,
   rel: string,
   layout: 'jsonl' | 'console',
-  maxJson: number,
   format: QueueFormat,
   counted: { bytes: number },
   out: SourceItem[],
 ): void {
-  if (line.tooLong) {
-    out.push(lineError(rel, line.lineNo, `line longer than ${maxJson} bytes (maxJsonBytes): skipped`));
-    return;
-  }
   const text = line.lineNo === 1 ? line.text.replace(/^\uFEFF/, '') : line.text;
   const bom = text.length !== line.text.length ? 1 : 0;
   if (text.trim() === '') return;
@@ -263,44 +366,143 @@ function lineItems(
     out.push(unparsedRecord(text, rel, line.lineNo, 1 + bom));
     return;
   }
-  let first = true;
-  for (const item of recordItems(text, tree, format, rel, pos)) {
-    if (item.type === 'stat' && first) {
-      // the whole line counts once, with its first message
-      first = false;
-      counted.bytes += line.bytes;
-      out.push({ type: 'stat', messages: 1, bytes: line.bytes });
-    } else if (item.type === 'stat') {
-      out.push({ type: 'stat', messages: 1 });
-    } else {
-      out.push(item);
+  recordsOfValue(text, tree, format, rel, pos, line.lineNo, 1 + bom, line.bytes, undefined, counted, out);
+}
+
+/**
+ * The items of one parsed JSON value (a line, or a record of a document read piece by piece);
+ * a value the scanner refuses (too deep) is an error at its line, and its text is scanned raw.
+ */
+function recordsOfValue(
+  text: string,
+  tree: unknown,
+  format: QueueFormat,
+  rel: string,
+  pos: Positioner,
+  line: number,
+  column: number,
+  bytes: number,
+  queue: string | undefined,
+  counted: { bytes: number },
+  out: SourceItem[],
+): void {
+  const items: SourceItem[] = [];
+  try {
+    let first = true;
+    for (const item of recordItems(text, tree, format, rel, pos, queue)) {
+      if (item.type === 'stat' && first) {
+        // the whole value counts once, with its first message
+        first = false;
+        items.push({ type: 'stat', messages: 1, bytes });
+      } else if (item.type === 'stat') {
+        items.push({ type: 'stat', messages: 1 });
+      } else {
+        items.push(item);
+      }
     }
+  } catch (err) {
+    if (!(err instanceof JsonScanError)) throw err;
+    const at = pos.at(err.offset);
+    out.push(lineError(rel, at.line, `malformed JSON record at column ${at.column}: ${err.message}`));
+    out.push(unparsedRecord(text, rel, line, column));
+    return;
+  }
+  for (const item of items) {
+    if (item.type === 'stat' && item.bytes) counted.bytes += item.bytes;
+    out.push(item);
   }
 }
 
 async function* scanDocument(
-  abs: string,
+  input: AsyncIterable<Buffer>,
   rel: string,
-  size: number,
   maxJson: number,
   format: QueueFormat,
   counted: { bytes: number },
 ): AsyncGenerator<SourceItem[]> {
-  if (size > maxJson) {
-    const message = `JSON document of ${size} bytes is over the ${maxJson}-byte limit (maxJsonBytes); export it as JSON lines or raise the limit`;
-    yield [{ type: 'error', error: { target: rel, message } }];
-    return;
+  // a document up to the limit is read whole: checked first, so a broken one yields no half-read messages
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  const it = input[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) {
+      yield* scanWholeDocument(Buffer.concat(held).toString('utf8'), rel, format, counted);
+      return;
+    }
+    held.push(r.value);
+    heldBytes += r.value.length;
+    if (heldBytes > maxJson) break;
   }
-  const text = await readFile(abs, 'utf8');
+  // bigger: split into records as it is read, each parsed on its own (or scanned raw when too big)
+  yield* streamDocument(replay(held.splice(0), it), rel, maxJson, format, counted);
+}
+
+async function* streamDocument(
+  input: AsyncIterable<Buffer>,
+  rel: string,
+  maxJson: number,
+  format: QueueFormat,
+  counted: { bytes: number },
+): AsyncGenerator<SourceItem[]> {
+  const splitter = new DocumentSplitter(maxJson);
+  const decoder = new StringDecoder('utf8');
+  let windows: TextWindows | null = null;
+  const handle = (parts: DocumentPart[]): SourceItem[] => {
+    const out: SourceItem[] = [];
+    for (const part of parts) {
+      if (part.type === 'error') {
+        out.push(lineError(rel, part.line, `malformed JSON at column ${part.column}: ${part.message}`));
+      } else if (part.type === 'raw') {
+        if (!part.continued || windows === null) windows = new TextWindows({ kind: 'queue', path: rel }, {}, { line: part.line, column: part.column });
+        for (const fragment of windows.push(part.text)) out.push({ type: 'fragment', fragment });
+        if (!part.more) {
+          for (const fragment of windows.end()) out.push({ type: 'fragment', fragment });
+          windows = null;
+        }
+      } else {
+        const pos = shifted(documentPositioner(part.text), part.line, part.column);
+        let tree: unknown;
+        try {
+          tree = JSON.parse(part.text) as unknown;
+        } catch {
+          out.push(lineError(rel, part.line, malformed(part.text, 0, part.text.length, pos)));
+          out.push(unparsedRecord(part.text, rel, part.line, part.column));
+          continue;
+        }
+        recordsOfValue(part.text, tree, format, rel, pos, part.line, part.column, Buffer.byteLength(part.text), part.queue, counted, out);
+      }
+    }
+    return out;
+  };
+  for await (const chunk of input) {
+    const out = handle(splitter.push(decoder.write(chunk)));
+    if (out.length > 0) yield out;
+  }
+  const out = handle([...splitter.push(decoder.end()), ...splitter.end()]);
+  if (out.length > 0) yield out;
+}
+
+/** A positioner of a record's own text, moved to where the record starts in the dump. */
+function shifted(pos: Positioner, line: number, column: number): Positioner {
+  return {
+    at(offset) {
+      const p = pos.at(offset);
+      return p.line === 1 ? { line, column: column + p.column - 1 } : { line: line + p.line - 1, column: p.column };
+    },
+  };
+}
+
+async function* scanWholeDocument(text: string, rel: string, format: QueueFormat, counted: { bytes: number }): AsyncGenerator<SourceItem[]> {
   const pos = documentPositioner(text);
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let items: Generator<SourceItem>;
+  let items: SourceItem[];
   try {
     // validate the whole document first: a broken document yields no half-read messages
     const scanner = new JsonScanner(text);
     const end = scanner.skipWs(scanner.value(start));
     if (end < text.length) throw new JsonScanError(end, 'unexpected text after the JSON document');
-    items = recordItems(text, undefined, format, rel, pos);
+    items = [...recordItems(text, undefined, format, rel, pos)];
   } catch (err) {
     if (!(err instanceof JsonScanError)) throw err;
     const at = pos.at(err.offset);
@@ -335,7 +537,7 @@ interface RecordRange {
  * response {"Messages": [...]}, a wrapper {"queue", "messages": [...]}, or one record.
  * `tree` is the parsed value when the caller has it (JSON lines), to skip scanning plain records.
  */
-function* recordItems(text: string, tree: unknown, format: QueueFormat, rel: string, pos: Positioner): Generator<SourceItem> {
+function* recordItems(text: string, tree: unknown, format: QueueFormat, rel: string, pos: Positioner, queue?: string): Generator<SourceItem> {
   const forced: RecordKind | undefined = format === 'auto' ? undefined : format;
   const scanner = new JsonScanner(text);
   const root = scanner.skipWs(text.charCodeAt(0) === 0xfeff ? 1 : 0);
@@ -359,7 +561,7 @@ function* recordItems(text: string, tree: unknown, format: QueueFormat, rel: str
     }
     const obj = isObject(rec) ? rec : {};
     const kind = forced === 'kafka' || forced === 'rabbitmq' || forced === 'sqs' || forced === 'ndjson' ? forced : recordKindOf(obj);
-    const message = interpretRecord(kind, obj, leaves, r.queue);
+    const message = interpretRecord(kind, obj, leaves, r.queue ?? queue);
     yield { type: 'stat', messages: 1, bytes: Buffer.byteLength(text.slice(r.start, r.end)) };
     yield* messageItems(text, message, rel, pos);
   }

@@ -9,28 +9,56 @@ import type { Entry, ZipFile } from 'yauzl';
 /** Listing more entries than this is refused: the metadata alone would not be bounded. */
 const MAX_ENTRIES = 100_000;
 
+/** Names are decoded here, not by yauzl: its check of a name stops the listing at the first bad one. */
+const OPTIONS = {
+  lazyEntries: true,
+  autoClose: false,
+  decodeStrings: false,
+  validateEntrySizes: true,
+  strictFileNames: false,
+} as const;
+
 export async function openZip(file: string): Promise<ZipFile> {
-  return yauzl.openPromise(file, {
-    lazyEntries: true,
-    autoClose: false,
-    decodeStrings: true,
-    validateEntrySizes: true,
-    strictFileNames: false,
-  });
+  return yauzl.openPromise(file, OPTIONS);
 }
 
-/** The archive's entries; on a corrupt central directory, those read before it and the error. */
-export async function listZipEntries(zip: ZipFile): Promise<{ entries: Entry[]; error?: unknown }> {
+/** An archive held in memory (one nested in another). */
+export async function openZipBuffer(data: Buffer): Promise<ZipFile> {
+  return yauzl.fromBufferPromise(data, OPTIONS);
+}
+
+/** An entry whose name is not a safe relative path ("../x", "/x", "C:x", "a\\b"): listed by number. */
+export interface UnsafeEntry {
+  /** 1-based position in the central directory */
+  index: number;
+  entry: Entry;
+  /** why, without the name (it is untrusted and may hold anything) */
+  reason: string;
+}
+
+/**
+ * The archive's entries, names decoded (UTF-8 flag, Info-ZIP unicode path, else CP437); entries
+ * with an unsafe name apart; on a corrupt central directory, those read before it and the error.
+ */
+export async function listZipEntries(zip: ZipFile): Promise<{ entries: Entry[]; unsafe: UnsafeEntry[]; error?: unknown }> {
   const entries: Entry[] = [];
+  const unsafe: UnsafeEntry[] = [];
+  let index = 0;
   try {
     for await (const entry of zip.eachEntry()) {
-      if (entries.length >= MAX_ENTRIES) return { entries, error: new Error(`more than ${MAX_ENTRIES} entries`) };
-      entries.push(entry);
+      index++;
+      if (index > MAX_ENTRIES) return { entries, unsafe, error: new Error(`more than ${MAX_ENTRIES} entries`) };
+      const raw = entry.fileName as unknown;
+      const name = Buffer.isBuffer(raw) ? (yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false) as string) : String(raw);
+      entry.fileName = name;
+      const problem = yauzl.validateFileName(name);
+      if (problem === null) entries.push(entry);
+      else unsafe.push({ index, entry, reason: problem.slice(0, problem.indexOf(':')) });
     }
   } catch (error) {
-    return { entries, error };
+    return { entries, unsafe, error };
   }
-  return { entries };
+  return { entries, unsafe };
 }
 
 /**
