@@ -21,6 +21,7 @@ const CANNOT_RUN: ReadonlyArray<[string, string]> = [
   ['$CI_MERGE_REQUEST_TARGET_BRANCH_NAME', 'GitLab merge-request variables'],
   ['$CI_NODE_INDEX', 'GitLab parallel-job variables'],
   ['${{', 'a GitHub Actions expression'],
+  ['--since origin/', 'needs a remote branch'],
 ];
 
 interface DocLine {
@@ -35,7 +36,9 @@ interface DocLine {
 
 const DOC_FILES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-const CALL = /(^|[\s;&|(])(npx\s+(--no-install\s+|--yes\s+|-y\s+)?)?tokensprawl(\s|$)/;
+// tokensprawl in command position: first in a `&&`/`;` part (after `exec` or `npx`), or after
+// a pipe; not an argument (`npm install --global tokensprawl` installs, it does not scan)
+const CALL = /(^|\|)\s*(exec\s+)?(npx\s+(--no-install\s+|--yes\s+|-y\s+)?)?tokensprawl(\s|$)/;
 // `tokensprawl dir [paths...]`, `merge <reports...>`: a synopsis, not a command
 const SYNOPSIS = /tokensprawl\s+(\S+\s+)?(\[[\w. -]+\]|<[\w. -]+>)/;
 
@@ -61,7 +64,7 @@ export function extractCommands(file: string, markdown: string): DocLine[] {
       if (fence.lang === '' && !text.startsWith('$ ')) return;
       text = text.replace(/^\$\s+/, '');
     }
-    if (text.startsWith('#') || !CALL.test(text) || SYNOPSIS.test(text)) return;
+    if (text.startsWith('#') || SYNOPSIS.test(text)) return;
     const comment = /\s#\s(.*)$/.exec(text);
     const exit = comment ? /\bexit (\d)\b/.exec(comment[1]!) : null;
     const code = comment ? text.slice(0, comment.index) : text;
@@ -70,6 +73,7 @@ export function extractCommands(file: string, markdown: string): DocLine[] {
       .map((part) => part.trim())
       .filter((part) => CALL.test(part))
       .join(' && ');
+    if (command === '') return;
     out.push({ file, line: i + 1, text, command, expected: exit ? [Number(exit[1])] : [0, 1] });
   });
   return out;
@@ -143,6 +147,9 @@ describe('command lines in the docs', () => {
     const [l] = extractCommands('x.md', '```sh\nnpm ci && npx tokensprawl dir . --fail-on none   # exit 0: gate off\n```\n');
     expect(l).toMatchObject({ command: 'npx tokensprawl dir . --fail-on none', expected: [0] });
     expect(extractCommands('x.md', '```yaml\n- run: tokensprawl dir . -o x.sarif\n```\n')[0]).toMatchObject({ command: 'tokensprawl dir . -o x.sarif', expected: [0, 1] });
+    // an argument is not a call; a pipe into it is
+    expect(extractCommands('x.md', '```sh\nnpm install --global tokensprawl\n```\n')).toEqual([]);
+    expect(extractCommands('x.md', '```sh\ncat a.log | tokensprawl stdin\n```\n')[0]?.command).toBe('cat a.log | tokensprawl stdin');
   });
 
   it.each(RUNNABLE.map((l) => [`${l.file}:${l.line}`, l] as const))('%s runs with its documented exit code', (_where, l) => {
