@@ -54,7 +54,16 @@ beforeAll(() => {
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-pre-commit-'));
   // Hook installs are cached per store: a private one, so every run installs from scratch.
-  env = isolatedEnv({ PRE_COMMIT_HOME: path.join(tmp, 'store'), PRE_COMMIT_COLOR: 'never', NO_COLOR: '1' });
+  // npm: the cache first (no metadata round trip per package), nothing but the install.
+  env = isolatedEnv({
+    PRE_COMMIT_HOME: path.join(tmp, 'store'),
+    PRE_COMMIT_COLOR: 'never',
+    NO_COLOR: '1',
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  });
   // The hook repository: this working tree's files (tracked and new, as .gitignore allows, so
   // not dist/ or node_modules/), committed and tagged, as a user's clone of a release would be.
   hookRepo = path.join(tmp, 'tokensprawl');
