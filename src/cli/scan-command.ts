@@ -1,6 +1,6 @@
 // Flags → ScanOptions, source construction, report writing and the exit code of the scanning
 // commands (dir, git, ci-log, queue, stdin).
-import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SEVERITY_RANK } from '../analyze/severity.js';
 import { loadConfig, findConfig, type Config } from '../config/load.js';
@@ -16,8 +16,9 @@ import { createProgress } from './progress.js';
 import { INFORMATION_URI, VERSION } from './main.js';
 
 export interface ScanFlags {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'github';
   output?: string;
+  summary?: string;
   rules: string[];
   builtinRules: boolean;
   config?: string;
@@ -46,6 +47,7 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
   const now = parseNow(flags.now);
   // A report that cannot be written must fail before the scan, not after it.
   if (flags.output) await checkWritable(path.resolve(io.cwd, flags.output));
+  if (flags.summary) await checkWritable(path.resolve(io.cwd, flags.summary), '--summary');
   const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
   const jobs = parseCount('--jobs', flags.jobs) ?? defaultJobs(command, io.cpus);
 
@@ -121,6 +123,11 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   const report = await render(result, flags, rules, io, now, sarifPrefix(root, io.cwd));
   if (flags.output) await writeReport(path.resolve(io.cwd, flags.output), report);
   else io.stdout(report);
+  if (flags.summary) {
+    const { renderSummary } = await import('../report/summary.js');
+    const prefix = sarifPrefix(root, io.cwd);
+    await appendSummary(path.resolve(io.cwd, flags.summary), renderSummary(result, { now, ...(prefix ? { uriPrefix: prefix } : {}) }));
+  }
 
   return exitCodeFor(result, failOn, flags.failOnErrors === true);
 }
@@ -155,6 +162,8 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
       for (const w of out.warnings) io.stderr(`tokensprawl: ${w}\n`);
       return out.text;
     }
+    case 'github':
+      return (await import('../report/github.js')).renderGithub(result, { now, ...(uriPrefix ? { uriPrefix } : {}) });
     case 'text':
       return (await import('../report/text.js')).renderText(result, { color: !flags.output && wantsColor(io, io.stdoutIsTTY), now });
   }
@@ -293,13 +302,22 @@ function defaultJobs(command: SourceKind, cpus: number): number {
 
 
 /** The report's folder must exist and the path must not be a folder. */
-async function checkWritable(file: string): Promise<void> {
+async function checkWritable(file: string, flag = '-o'): Promise<void> {
   const info = await stat(file).catch(() => null);
-  if (info?.isDirectory()) throw new TargetError(`-o ${file}: is a directory`);
+  if (info?.isDirectory()) throw new TargetError(`${flag} ${file}: is a directory`);
   try {
     await access(path.dirname(file), constants.W_OK);
   } catch (err) {
-    throw new TargetError(`-o ${file}: cannot write there (${describeError(err)})`, { cause: err });
+    throw new TargetError(`${flag} ${file}: cannot write there (${describeError(err)})`, { cause: err });
+  }
+}
+
+/** --summary appends, as $GITHUB_STEP_SUMMARY expects (other steps write to the same file). */
+async function appendSummary(file: string, text: string): Promise<void> {
+  try {
+    await appendFile(file, text);
+  } catch (err) {
+    throw new TargetError(`--summary ${file}: cannot write the summary (${describeError(err)})`, { cause: err });
   }
 }
 

@@ -349,10 +349,19 @@ async function* scanStaged(root: string, opts: GitOptions): AsyncGenerator<Sourc
   // In a repository without commits `git diff --cached` compares with the empty tree.
   const proc = spawnGit(root, [...GIT_CONFIG, 'diff', '--cached', ...DIFF_FLAGS, '--no-relative']);
   proc.child.stdin?.end();
+  let diffBytes = 0;
+  async function* counted(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      diffBytes += chunk.length;
+      yield chunk;
+    }
+  }
   try {
-    yield* drain(readAhead(proc.child.stdout!), parser);
+    yield* drain(counted(readAhead(proc.child.stdout!)), parser);
     const { ok, message } = await proc.done;
     if (!ok) yield { type: 'error', error: { target: root, message: `git diff --cached: ${message}` } };
+    // A pre-commit hook with nothing staged should say so rather than report a clean scan.
+    else if (diffBytes === 0) yield { type: 'note', message: 'nothing is staged: nothing to scan (git add the changes first)' };
   } finally {
     proc.child.kill();
   }
