@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { mergeReports } from '../merge.js';
@@ -7,6 +6,10 @@ import { INFORMATION_URI, VERSION } from './main.js';
 
 /** `tokensprawl merge <reports...>`: one report from shard reports, duplicates dropped by id. */
 export async function runMergeCommand(reports: string[], opts: Record<string, unknown>, io: Io): Promise<number> {
+  const output = opts['output'] as string | undefined;
+  const { checkWritable, writeReport } = await import('./scan-command.js');
+  // Like the scans: a report that cannot be written fails before the work, and is written atomically.
+  if (output) await checkWritable(path.resolve(io.cwd, output));
   const merged = await mergeReports(reports.map((r) => path.resolve(io.cwd, r)));
   const format = (opts['format'] as 'json' | 'sarif' | undefined) ?? merged.kind;
   let text: string;
@@ -23,8 +26,7 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
     text = out.text;
   } else text = `${JSON.stringify(merged.result, null, 2)}\n`;
   for (const w of warnings) io.stderr(`tokensprawl: ${w}\n`);
-  const output = opts['output'] as string | undefined;
-  if (output) await writeFile(path.resolve(io.cwd, output), text);
+  if (output) await writeReport(path.resolve(io.cwd, output), text);
   else io.stdout(text);
   return 0;
 }
