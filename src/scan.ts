@@ -75,15 +75,35 @@ export function createRunRedactor(rules: readonly Rule[]): Redactor {
   return new Redactor(secretFinder(rules));
 }
 
-/** Where the rules' patterns find secrets in a text (an encoded value holding one counts whole). */
-export function secretFinder(rules: readonly Rule[], detector: Detector = createDetector(rules)): (text: string) => SecretSpan[] {
+/**
+ * Where the rules' patterns find secrets in a text (an encoded value holding one counts whole).
+ * Stricter than detection, on purpose: a redactor must also catch a token glued to a word (a
+ * zip entry `1_ghp_…`, a file `ghp_…_v2`), so the rules run without their boundary checks, and
+ * once more from every place where one of their keywords occurs.
+ */
+export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSpan[] {
+  const relaxed = rules.map((r) => (r.boundary ? { ...r, boundary: undefined } : r)) as Rule[];
+  const detector: Detector = createDetector(relaxed);
   const prefixes = new Map(rules.map((r) => [r.id, r.prefix]));
-  return (text) => {
+  const spansIn = (text: string, shift: number): SecretSpan[] => {
     const fragment: Fragment = { text, provenance: { kind: 'stdin', path: '' }, line: 1, column: 1 };
     return detect(fragment, detector).map((m) => {
       const prefix = prefixes.get(m.ruleId);
-      return m.decoded ? { start: m.decoded.valueStart, end: m.decoded.valueEnd } : { start: m.secretStart, end: m.secretEnd, ...(prefix ? { prefix } : {}) };
+      return m.decoded
+        ? { start: shift + m.decoded.valueStart, end: shift + m.decoded.valueEnd }
+        : { start: shift + m.secretStart, end: shift + m.secretEnd, ...(prefix ? { prefix } : {}) };
     });
+  };
+  return (text) => {
+    const spans = spansIn(text, 0);
+    const lower = text.toLowerCase();
+    const starts = new Set<number>();
+    for (const k of detector.keywords.scan(text)) {
+      const key = k.toLowerCase();
+      for (let at = lower.indexOf(key, 1); at > 0 && starts.size < 64; at = lower.indexOf(key, at + 1)) starts.add(at);
+    }
+    for (const at of starts) spans.push(...spansIn(text.slice(at), at));
+    return spans;
   };
 }
 
@@ -192,7 +212,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     }
   };
   const groups: Groups = { rulesById, byId, pending, inlineSuppressed, onNew };
-  const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules, detector));
+  const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules));
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
     if (matches.length === 0) return;
     for (const m of matches) redactor.add(m.secret, rulesById.get(m.ruleId)?.prefix);
