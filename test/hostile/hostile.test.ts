@@ -2,7 +2,7 @@
 // more found on the way. Each shows the error entry or the finding, the exit code, and that no
 // raw secret (and, in text, no raw control character) was printed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult, SourceItem } from '../../src/core/types.js';
