@@ -82,7 +82,7 @@ export function createRunRedactor(rules: readonly Rule[]): Redactor {
  * once more from every place where one of their keywords occurs.
  */
 export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSpan[] {
-  const relaxed = rules.map((r) => (r.boundary ? { ...r, boundary: undefined } : r)) as Rule[];
+  const relaxed = rules.map((r) => ({ ...r, boundary: undefined, regex: withoutTrailingGuard(r.regex) })) as Rule[];
   const detector: Detector = createDetector(relaxed);
   const prefixes = new Map(rules.map((r) => [r.id, r.prefix]));
   const spansIn = (text: string, shift: number): SecretSpan[] => {
@@ -105,6 +105,12 @@ export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSp
     for (const at of starts) spans.push(...spansIn(text.slice(at), at));
     return spans;
   };
+}
+
+/** A pattern without its closing `(?![…])` guard, so that `ghp_…_v2` is redacted too (the checksum gate still holds). */
+function withoutTrailingGuard(re: RegExp): RegExp {
+  const source = re.source.replace(/\(\?!\[(?:[^\]\\]|\\.)*\]\)$/, '');
+  return source === re.source ? re : new RegExp(source, re.flags);
 }
 
 /**

@@ -65,12 +65,25 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
 async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
-  const { config, notes: configNotes, errors: configErrors } = await readConfig(flags, root, io.cwd);
+  const { config, trusted, notes: configNotes, errors: configErrors } = await readConfig(flags, root, io.cwd);
 
   const loaded = await loadRules({
     builtin: flags.builtinRules !== false,
-    dirs: [...config.rules, ...flags.rules.map((d) => path.resolve(io.cwd, d))],
+    dirs: [...(trusted ? config.rules : []), ...flags.rules.map((d) => path.resolve(io.cwd, d))],
   });
+  // Rule folders named by a config from the scanned tree add rules; they may not replace a
+  // built-in or user rule (same id), and a bad one is an error of the scan, not of the run.
+  if (!trusted && config.rules.length > 0) {
+    try {
+      const known = new Set(loaded.map((r) => r.id));
+      const extra = await loadRules({ builtin: false, dirs: config.rules });
+      const clashing = extra.filter((r) => known.has(r.id));
+      loaded.push(...extra.filter((r) => !known.has(r.id)));
+      if (clashing.length > 0) configNotes.push(`rules from the scanned tree's config may not replace loaded rules; not applied: ${clashing.map((r) => r.id).join(', ')}`);
+    } catch (err) {
+      configErrors.push({ target: 'config rules', message: `rules from the scanned tree's config not loaded: ${describeError(err).split('\n').join('; ')}` });
+    }
+  }
   const disabled = new Set(config.disabledRules);
   for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
   const rules = loaded.filter((r) => !disabled.has(r.id));
@@ -289,18 +302,18 @@ async function prepareSource(
  * scanned tree is tree content: limited (loadRepoConfig), a bad one is an error of the scan,
  * and --no-repo-config ignores it. Every config applied is named in the notes.
  */
-async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; notes: string[]; errors: ScanError[] }> {
+async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[] }> {
   const none: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
   if (flags.config) {
     const file = path.resolve(cwd, flags.config);
-    return { config: await loadConfig(file), notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [] };
+    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [] };
   }
   const found = await findConfig(root);
-  if (!found) return { config: none, notes: [], errors: [] };
+  if (!found) return { config: none, trusted: true, notes: [], errors: [] };
   const label = displayPath(found, cwd);
-  if (flags.repoConfig === false) return { config: none, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
+  if (flags.repoConfig === false) return { config: none, trusted: true, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
   const outcome = await loadRepoConfig(found, label, (d) => parseDurationFlag('maxLifetime (config)', d));
-  return { config: outcome.config, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
+  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
 }
 
 function displayPath(file: string, cwd: string): string {

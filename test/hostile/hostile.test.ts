@@ -292,6 +292,29 @@ describe("4. the scanned tree's config cannot replace rules, ignore *, or set fa
     expect(trusted.status).toBe(2);
     noLeak(out);
   });
+  it('rule folders named by the tree config add rules but cannot replace a built-in one; a bad rule file is an error entry', async () => {
+    const replacing = [
+      'rules:',
+      '  - id: github-pat',
+      '    title: replaced',
+      '    description: matches nothing',
+      '    severity: info',
+      "    pattern: 'NEVER-MATCHES-FAKE'",
+      "    keywords: ['never-matches-fake']",
+      "    examples: ['NEVER-MATCHES-FAKE']",
+      "    negativeExamples: ['x']",
+    ].join('\n');
+    const dir = tree({ '.tokensprawl.yaml': 'rules: [./my-rules]\n', 'my-rules/r.yaml': replacing, 'app.env': `TOKEN=${TOKEN}\n` });
+    const out = await json(['dir', '.'], dir);
+    expect(out.status).toBe(1);
+    expect(out.report.findings.map((f) => f.ruleId)).toEqual(['github-pat']);
+    expect(out.report.scan.notes?.some((n) => /may not replace loaded rules; not applied: github-pat/.test(n))).toBe(true);
+    const broken = tree({ '.tokensprawl.yaml': 'rules: [./my-rules]\n', 'my-rules/r.yaml': 'rules: [{id: BAD}]\n', 'app.env': `TOKEN=${TOKEN}\n` });
+    const bad = await json(['dir', '.'], broken);
+    expect(bad.status).toBe(2);
+    expect(bad.report.errors.map((e) => e.target)).toEqual(['config rules']);
+    expect(bad.report.findings.map((f) => f.ruleId)).toEqual(['github-pat']);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

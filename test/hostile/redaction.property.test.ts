@@ -35,6 +35,10 @@ const POSITIONS: Record<string, Position> = {
     command: ['dir', '.'],
     files: (planted, content) => ({ [`cfg/${planted}.env`]: `TOKEN=${content}\n` }),
   },
+  'file name, glued on both sides (dir)': {
+    command: ['dir', '.'],
+    files: (planted, content) => ({ [`cfg/v1_${planted}_v2.env`]: `TOKEN=${content}\n` }),
+  },
   'folder name (dir)': {
     command: ['dir', '.'],
     files: (planted, content) => ({ [`${planted}/app.env`]: `TOKEN=${content}\n` }),
