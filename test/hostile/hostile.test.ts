@@ -2,7 +2,7 @@
 // more found on the way. Each shows the error entry or the finding, the exit code, and that no
 // raw secret (and, in text, no raw control character) was printed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult, SourceItem } from '../../src/core/types.js';
@@ -348,6 +348,17 @@ describe('6. stack traces for merge -o and jwt; --jobs 256 (now: one line, exit 
     expect(out.status).toBe(2);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/^tokensprawl: -o \/nonexistent\/x: cannot write there/);
+  });
+
+  it('merge: a hand-made shard report holding a raw token in a path is redacted on the way out', async () => {
+    const dir = tree({ 'app.env': `TOKEN=${OTHER}\n` });
+    const shard = await json(['dir', '.'], dir);
+    const forged = { ...shard.report, findings: shard.report.findings.map((f) => ({ ...f, location: { ...f.location, path: `x/${TOKEN}.env` } })) };
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(forged));
+    const out = await runCli(['merge', 'a.json'], dir);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('x/ghp_…');
+    noLeak(out);
   });
 
   it('jwt on oversized input: one line, exit 2, no echo', () => {
