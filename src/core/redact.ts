@@ -40,6 +40,8 @@ const OWN_KEYS = new Set(['sha256', 'redacted']);
  */
 export class Redactor {
   private readonly known = new Map<string, string>();
+  /** known secrets by their first MIN_KNOWN_SECRET characters: a string is searched in one pass, whatever the number of secrets */
+  private readonly byHead = new Map<string, string[]>();
   private readonly memo = new Map<string, string>();
   constructor(private readonly find?: (text: string) => SecretSpan[]) {}
 
@@ -47,6 +49,10 @@ export class Redactor {
   add(secret: string, prefix?: RegExp): void {
     if (secret.length < MIN_KNOWN_SECRET || this.known.has(secret)) return;
     this.known.set(secret, redact(secret, prefix).redacted);
+    const head = secret.slice(0, MIN_KNOWN_SECRET);
+    const list = this.byHead.get(head);
+    if (list) list.push(secret);
+    else this.byHead.set(head, [secret]);
     this.memo.clear();
   }
 
@@ -55,8 +61,7 @@ export class Redactor {
     if (s.length === 0) return s;
     const cached = this.memo.get(s);
     if (cached !== undefined) return cached;
-    let out = s;
-    for (const [secret, shown] of this.known) if (out.includes(secret)) out = out.split(secret).join(shown);
+    let out = this.replaceKnown(s);
     if (this.find) {
       const spans = this.find(out)
         .filter((m) => m.end > m.start)
@@ -72,6 +77,25 @@ export class Redactor {
     }
     if (this.memo.size < 100_000) this.memo.set(s, out);
     return out;
+  }
+
+  private replaceKnown(s: string): string {
+    if (this.byHead.size === 0 || s.length < MIN_KNOWN_SECRET) return s;
+    let out = '';
+    let from = 0;
+    for (let i = 0; i + MIN_KNOWN_SECRET <= s.length; ) {
+      let found: string | undefined;
+      // the longest secret starting here wins
+      for (const secret of this.byHead.get(s.slice(i, i + MIN_KNOWN_SECRET)) ?? []) if ((found === undefined || secret.length > found.length) && s.startsWith(secret, i)) found = secret;
+      if (found === undefined) {
+        i++;
+        continue;
+      }
+      out += s.slice(from, i) + (this.known.get(found) ?? '…');
+      i += found.length;
+      from = i;
+    }
+    return from === 0 ? s : out + s.slice(from);
   }
 
   /** A deep copy of a report value (or any JSON-like value) with every string redacted, keys included; the scanner's own hashes are left alone. */
