@@ -89,7 +89,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-progress', 'no progress output')
     .option('--debug', 'stack traces for internal errors')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes of the scanning commands:',
+        '  0  nothing at or above --fail-on, and everything was read',
+        '  1  findings at or above --fail-on, and everything was read',
+        '  2  something could not be read or parsed (listed under errors; --allow-incomplete exits 0/1 instead),',
+        '     or a usage, config or rules error, a missing target, an unwritable -o, an internal error',
+      ].join('\n'),
+    );
 
   const scanAction = (command: 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin') =>
     async (...args: unknown[]): Promise<void> => {
