@@ -4,7 +4,7 @@ import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
 import { findingId } from './core/fingerprint.js';
 import { compareFindings } from './core/order.js';
-import { redact } from './core/redact.js';
+import { redact, Redactor, type SecretSpan } from './core/redact.js';
 import type {
   Finding,
   Fragment,
@@ -17,7 +17,7 @@ import type {
   Source,
   SourceKind,
 } from './core/types.js';
-import { createDetector } from './detect/detect.js';
+import { createDetector, detect, type Detector } from './detect/detect.js';
 import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
@@ -60,6 +60,57 @@ export interface ScanOptions {
    * during the scan rather than after it. Like `annotate`, in memory only.
    */
   observe?: (path: string, secret: string) => void;
+  /**
+   * The run's redactor (createRunRedactor): told every secret found, then applied to the whole
+   * result. The CLI passes its own so that stderr is filtered by the same one.
+   */
+  redactor?: Redactor;
+  /** what the caller learnt before the scan (a repository config refused or not applied): reported with the scan's own */
+  errors?: ScanError[];
+  notes?: string[];
+}
+
+/** A redactor that knows the rules' patterns: the one every output of a run goes through. */
+export function createRunRedactor(rules: readonly Rule[]): Redactor {
+  return new Redactor(secretFinder(rules));
+}
+
+/**
+ * Where the rules' patterns find secrets in a text (an encoded value holding one counts whole).
+ * Stricter than detection, on purpose: a redactor must also catch a token glued to a word (a
+ * zip entry `1_ghp_…`, a file `ghp_…_v2`), so the rules run without their boundary checks, and
+ * once more from every place where one of their keywords occurs.
+ */
+export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSpan[] {
+  const relaxed = rules.map((r) => ({ ...r, boundary: undefined, regex: withoutTrailingGuard(r.regex) })) as Rule[];
+  const detector: Detector = createDetector(relaxed);
+  const prefixes = new Map(rules.map((r) => [r.id, r.prefix]));
+  const spansIn = (text: string, shift: number): SecretSpan[] => {
+    const fragment: Fragment = { text, provenance: { kind: 'stdin', path: '' }, line: 1, column: 1 };
+    return detect(fragment, detector).map((m) => {
+      const prefix = prefixes.get(m.ruleId);
+      return m.decoded
+        ? { start: shift + m.decoded.valueStart, end: shift + m.decoded.valueEnd }
+        : { start: shift + m.secretStart, end: shift + m.secretEnd, ...(prefix ? { prefix } : {}) };
+    });
+  };
+  return (text) => {
+    const spans = spansIn(text, 0);
+    const lower = text.toLowerCase();
+    const starts = new Set<number>();
+    for (const k of detector.keywords.scan(text)) {
+      const key = k.toLowerCase();
+      for (let at = lower.indexOf(key, 1); at > 0 && starts.size < 64; at = lower.indexOf(key, at + 1)) starts.add(at);
+    }
+    for (const at of starts) spans.push(...spansIn(text.slice(at), at));
+    return spans;
+  };
+}
+
+/** A pattern without its closing `(?![…])` guard, so that `ghp_…_v2` is redacted too (the checksum gate still holds). */
+function withoutTrailingGuard(re: RegExp): RegExp {
+  const source = re.source.replace(/\(\?!\[(?:[^\]\\]|\\.)*\]\)$/, '');
+  return source === re.source ? re : new RegExp(source, re.flags);
 }
 
 /**
@@ -147,8 +198,8 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const rulesById = new Map(opts.rules.map((r) => [r.id, r]));
   const detector = createDetector(opts.rules);
   const stats: ScanStats = { bytes: 0, files: 0, commits: 0, messages: 0, binarySkipped: 0, suppressed: 0 };
-  const errors: ScanError[] = [];
-  const notes: string[] = [];
+  const errors: ScanError[] = [...(opts.errors ?? [])];
+  const notes: string[] = [...(opts.notes ?? [])];
   const pending = new Map<string, Pending>();
   const inlineSuppressed = new Map<string, Pending>();
   const byId = opts.command === 'git';
@@ -167,8 +218,11 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     }
   };
   const groups: Groups = { rulesById, byId, pending, inlineSuppressed, onNew };
+  const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules));
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
-    if (matches.length > 0) group(fragment, matches, groups);
+    if (matches.length === 0) return;
+    for (const m of matches) redactor.add(m.secret, rulesById.get(m.ruleId)?.prefix);
+    group(fragment, matches, groups);
   };
   const dispatch = opts.detectBatch ? createDispatcher(opts.detectBatch, take, opts) : undefined;
   // Workers pay off only on large inputs: a pre-commit check stays on this thread.
@@ -183,6 +237,8 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         stats.commits += item.commits ?? 0;
         stats.messages += item.messages ?? 0;
         stats.binarySkipped = (stats.binarySkipped ?? 0) + (item.binarySkipped ?? 0);
+        if (item.symlinksSkipped) stats.symlinksSkipped = (stats.symlinksSkipped ?? 0) + item.symlinksSkipped;
+        if (item.specialSkipped) stats.specialSkipped = (stats.specialSkipped ?? 0) + item.specialSkipped;
         break;
       case 'error':
         errors.push(item.error);
@@ -218,6 +274,12 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     ...(opts.baselineIds ? { baselineIds: opts.baselineIds } : {}),
     ...(opts.allow ? { allow: opts.allow } : {}),
   });
+  const perEntry = new Map<string, number>();
+  for (const f of filtered.suppressed) if (f.suppressed?.by === 'allowlist') perEntry.set(f.secret.sha256, (perEntry.get(f.secret.sha256) ?? 0) + 1);
+  for (const e of opts.allow ?? []) {
+    const n = perEntry.get(e.sha256.toLowerCase()) ?? 0;
+    if (n > 0) notes.push(`allow entry ${e.sha256.slice(0, 12)}… (${e.reason}) suppressed ${n} finding${n === 1 ? '' : 's'}`);
+  }
   for (const u of filtered.unusedAllow) notes.push(`allow entry ${u.sha256.slice(0, 12)}… (${u.reason}) matched nothing: remove it`);
   for (const e of filtered.expiredAllow) notes.push(`allow entry ${e.sha256.slice(0, 12)}… (${e.reason}) expired on ${e.expires ?? '?'}: it no longer suppresses`);
   const suppressed = [...[...inlineSuppressed.values()].map((p) => p.finding), ...filtered.suppressed];
@@ -226,7 +288,9 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   if (opts.showSuppressed) findings = findings.concat(suppressed);
   findings.sort(compareFindings);
 
-  return {
+  // Redaction before any reporter: every string of the result (paths, fields, ids, step names,
+  // JWT headers and claims, errors, notes) goes through the run's redactor.
+  return redactor.value<ScanResult>({
     tool: { name: 'tokensprawl', version: opts.version },
     scan: {
       startedAt: startedAt.toISOString(),
@@ -239,7 +303,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     },
     findings,
     errors,
-  };
+  });
 }
 
 interface Groups {

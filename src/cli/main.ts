@@ -2,8 +2,8 @@
 // so `tokensprawl --version` loads nothing heavy.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { processIo, type Io } from './io.js';
+import { describeError, UsageError } from '../core/errors.js';
+import { processIo, safeStderr, setOutputRedactor, type Io } from './io.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -19,7 +19,15 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   return run(argv, io ?? (await processIo()));
 }
 
-export async function run(argv: string[], io: Io): Promise<number> {
+/**
+ * One error path: whatever fails ends as `tokensprawl: <what>: <why>` on stderr and exit 2,
+ * with a stack trace only under --debug. Everything written to stderr is redacted and has its
+ * control characters escaped (sanitizeStderr).
+ */
+export async function run(argv: string[], rawIo: Io): Promise<number> {
+  setOutputRedactor(undefined);
+  const io: Io = { ...rawIo, stderr: safeStderr(rawIo) };
+  const debug = argv.includes('--debug');
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -32,12 +40,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // --help and --version end here with code 0; usage errors were already printed.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof UsageError) {
-      // Library messages name files by absolute path; here they read relative to the user.
-      io.stderr(`tokensprawl: ${err.message.split(`${io.cwd}/`).join('')}\n`);
-      return 2;
-    }
-    throw err;
+    // Library messages name files by absolute path; here they read relative to the user.
+    const relative = (m: string) => m.split(`${io.cwd}/`).join('');
+    if (err instanceof UsageError) io.stderr(`tokensprawl: ${relative(err.message)}\n`);
+    else io.stderr(`tokensprawl: internal error: ${relative(describeError(err)).split('\n', 1)[0] ?? ''}${debug ? '' : ' (--debug shows where)'}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${relative(err.stack)}\n`);
+    return 2;
+  } finally {
+    setOutputRedactor(undefined);
   }
 }
 
@@ -63,7 +73,10 @@ function scanOptions(cmd: Command): Command {
     .option('--shard <k/n>', 'scan only shard k of n (1-based)')
     .option('--progress', 'progress on stderr (default: only when stderr is a TTY)')
     .option('--no-progress', 'no progress output')
-    .option('--fail-on-errors', 'also exit 1 when anything could not be scanned')
+    .option('--allow-incomplete', 'exit as if complete (0 or 1) even when something could not be scanned (default: exit 2)')
+    .addOption(new Option('--fail-on-errors', 'deprecated, does nothing: a scan with errors exits 2 unless --allow-incomplete').hideHelp())
+    .option('--no-repo-config', 'ignore a .tokensprawl.yaml found in the scanned tree (for untrusted pull requests)')
+    .option('--debug', 'stack traces for internal errors')
     .option('--show-suppressed', 'keep suppressed findings in the report, marked as such (baseline, allow, inline, placeholder: with the reason)')
     .addOption(new Option('--min-precision <level>', 'only run rules of at least this precision (default: low = every rule; generic rules are medium)').choices(PRECISION_CHOICES))
     .option('--sarif-category <category>', 'SARIF automationDetails.id (one analysis per category)');
@@ -77,8 +90,20 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .enablePositionalOptions()
     // Accepted before the command too (`tokensprawl --no-progress dir`), so scripts can pass it everywhere.
     .option('--no-progress', 'no progress output')
+    .option('--debug', 'stack traces for internal errors')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes of the scanning commands:',
+        '  0  nothing at or above --fail-on, and everything was read',
+        '  1  findings at or above --fail-on, and everything was read',
+        '  2  something could not be read or parsed (listed under errors; --allow-incomplete exits 0/1 instead),',
+        '     or a usage, config or rules error, a missing target, an unwritable -o, an internal error',
+      ].join('\n'),
+    );
 
   const scanAction = (command: 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin') =>
     async (...args: unknown[]): Promise<void> => {
@@ -89,7 +114,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await runScanCommand(command, cmd.processedArgs as unknown[], opts, io));
     };
 
-  scanOptions(program.command('dir').argument('[paths...]', 'files and folders', ['.']).description('scan files and folders (default "."); honours .gitignore'))
+  scanOptions(
+    program
+      .command('dir')
+      .argument('[paths...]', 'files and folders', ['.'])
+      .description('scan files and folders (default "."); honours .gitignore inside them; named paths are scanned even when ignored, and followed when symlinks')
+      .option('--follow', 'follow symlinks inside the tree (loops are detected); by default they are counted as skipped'),
+  )
     .action(scanAction('dir'));
   scanOptions(
     program
@@ -121,6 +152,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--max-lifetime <duration>', 'longest acceptable lifetime (default 1h)')
     .option('--jwks <file>', 'verify the signature offline against this JWK Set')
     .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .option('--debug', 'stack traces for internal errors')
     .action(async (token: string | undefined, opts: Record<string, unknown>) => {
       const { runJwtCommand } = await import('./jwt-command.js');
       setExit(await runJwtCommand(token, opts, io));
@@ -137,6 +169,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
       .option('--no-builtin-rules', 'only the --rules directories')
       .option('--no-progress', 'accepted for scripts; nothing runs long')
+      .option('--debug', 'stack traces for internal errors')
       .action(async (opts: Record<string, unknown>) => {
         const { runRulesCommand } = await import('./rules-command.js');
         setExit(await runRulesCommand(name, opts, io));
@@ -150,6 +183,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format (default: that of the inputs)').choices(['json', 'sarif']))
     .option('-o, --output <file>', 'write the merged report there instead of stdout')
     .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .option('--debug', 'stack traces for internal errors')
     .action(async (reports: string[], opts: Record<string, unknown>) => {
       const { runMergeCommand } = await import('./merge-command.js');
       setExit(await runMergeCommand(reports, opts, io));

@@ -1,13 +1,22 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { mergeReports } from '../merge.js';
-import type { Io } from './io.js';
+import { loadRules } from '../rules/load.js';
+import { createRunRedactor } from '../scan.js';
+import { setOutputRedactor, type Io } from './io.js';
 import { INFORMATION_URI, VERSION } from './main.js';
 
 /** `tokensprawl merge <reports...>`: one report from shard reports, duplicates dropped by id. */
 export async function runMergeCommand(reports: string[], opts: Record<string, unknown>, io: Io): Promise<number> {
-  const merged = await mergeReports(reports.map((r) => path.resolve(io.cwd, r)));
+  const output = opts['output'] as string | undefined;
+  const { checkWritable, writeReport } = await import('./scan-command.js');
+  // Like the scans: a report that cannot be written fails before the work, and is written atomically.
+  if (output) await checkWritable(path.resolve(io.cwd, output));
+  const raw = await mergeReports(reports.map((r) => path.resolve(io.cwd, r)));
+  // The inputs are files like any other: whatever they hold goes out through the rules' patterns.
+  const redactor = createRunRedactor(await loadRules({ builtin: true, dirs: [] }));
+  setOutputRedactor(redactor);
+  const merged = raw.kind === 'sarif' ? { ...raw, sarif: redactor.value(raw.sarif) } : { ...raw, result: redactor.value(raw.result) };
   const format = (opts['format'] as 'json' | 'sarif' | undefined) ?? merged.kind;
   let text: string;
   const warnings = [...merged.warnings];
@@ -16,15 +25,14 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
     text = `${JSON.stringify(merged.sarif)}\n`;
   } else if (format === 'sarif') {
     // JSON shard reports → one SARIF log, with the rules that fired as they are loaded here.
-    const [{ loadRules }, { renderSarif }] = await Promise.all([import('../rules/load.js'), import('../report/sarif.js')]);
+    const { renderSarif } = await import('../report/sarif.js');
     const rules = await loadRules({ builtin: true, dirs: [] });
     const out = renderSarif(merged.result, { rules: new Map(rules.map((r) => [r.id, r])), version: VERSION, informationUri: INFORMATION_URI });
     warnings.push(...out.warnings);
     text = out.text;
   } else text = `${JSON.stringify(merged.result, null, 2)}\n`;
   for (const w of warnings) io.stderr(`tokensprawl: ${w}\n`);
-  const output = opts['output'] as string | undefined;
-  if (output) await writeFile(path.resolve(io.cwd, output), text);
+  if (output) await writeReport(path.resolve(io.cwd, output), text);
   else io.stdout(text);
   return 0;
 }

@@ -1,16 +1,16 @@
 // Flags → ScanOptions, source construction, report writing and the exit code of the scanning
 // commands (dir, git, ci-log, queue, stdin).
-import { access, appendFile, constants, stat, writeFile } from 'node:fs/promises';
+import { access, appendFile, constants, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SEVERITY_RANK } from '../analyze/severity.js';
-import { loadConfig, findConfig, type Config } from '../config/load.js';
+import { loadConfig, loadRepoConfig, findConfig, type Config } from '../config/load.js';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
-import type { Finding, Fragment, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
+import type { Finding, Fragment, ScanError, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { loadRules } from '../rules/load.js';
 import { withMinPrecision, type Precision } from '../rules/precision.js';
 import type { Rule } from '../rules/types.js';
-import { scan, type ScanOptions } from '../scan.js';
-import { wantsColor, type Io } from './io.js';
+import { createRunRedactor, scan, type ScanOptions } from '../scan.js';
+import { safeStderr, setOutputRedactor, wantsColor, type Io } from './io.js';
 import { parseDurationFlag, parseNow } from './time.js';
 import { createProgress } from './progress.js';
 import { INFORMATION_URI, VERSION } from './main.js';
@@ -30,7 +30,12 @@ export interface ScanFlags {
   jobs?: string;
   shard?: string;
   progress?: boolean;
+  /** deprecated no-op: a scan with errors now always exits 2 (unless allowIncomplete) */
   failOnErrors?: boolean;
+  allowIncomplete?: boolean;
+  follow?: boolean;
+  /** false with --no-repo-config */
+  repoConfig?: boolean;
   showSuppressed?: boolean;
   minPrecision?: Precision;
   sarifCategory?: string;
@@ -45,11 +50,12 @@ export interface ScanFlags {
 export async function runScanCommand(command: SourceKind, args: unknown[], raw: Record<string, unknown>, io: Io): Promise<number> {
   const flags = raw as unknown as ScanFlags;
   const now = parseNow(flags.now);
+  if (flags.failOnErrors) io.stderr('tokensprawl: note: --fail-on-errors is deprecated and does nothing: a scan that could not read everything now exits 2 unless --allow-incomplete\n');
   // A report that cannot be written must fail before the scan, not after it.
   if (flags.output) await checkWritable(path.resolve(io.cwd, flags.output));
   if (flags.summary) await checkWritable(path.resolve(io.cwd, flags.summary), '--summary');
   const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
-  const jobs = parseCount('--jobs', flags.jobs) ?? defaultJobs(command, io.cpus);
+  const jobs = capJobs(parseCount('--jobs', flags.jobs), io) ?? defaultJobs(command, io.cpus);
 
   // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
   const prepared = await prepareSource(command, args, flags, io, shard);
@@ -63,19 +69,38 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
 async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
-  const config = await readConfig(flags.config, root, io.cwd);
+  const { config, trusted, notes: configNotes, errors: configErrors } = await readConfig(flags, root, io.cwd);
 
   const loaded = await loadRules({
     builtin: flags.builtinRules !== false,
-    dirs: [...config.rules, ...flags.rules.map((d) => path.resolve(io.cwd, d))],
+    dirs: [...(trusted ? config.rules : []), ...flags.rules.map((d) => path.resolve(io.cwd, d))],
   });
+  // Rule folders named by a config from the scanned tree add rules; they may not replace a
+  // built-in or user rule (same id), and a bad one is an error of the scan, not of the run.
+  if (!trusted && config.rules.length > 0) {
+    try {
+      const known = new Set(loaded.map((r) => r.id));
+      const extra = await loadRules({ builtin: false, dirs: config.rules });
+      const clashing = extra.filter((r) => known.has(r.id));
+      loaded.push(...extra.filter((r) => !known.has(r.id)));
+      if (clashing.length > 0) configNotes.push(`rules from the scanned tree's config may not replace loaded rules; not applied: ${clashing.map((r) => r.id).join(', ')}`);
+    } catch (err) {
+      configErrors.push({ target: 'config rules', message: `rules from the scanned tree's config not loaded: ${describeError(err).split('\n').join('; ')}` });
+    }
+  }
   const disabled = new Set(config.disabledRules);
   for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
   const enabled = loaded.filter((r) => !disabled.has(r.id));
   if (enabled.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
-  const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
+  // A config from the scanned tree may not narrow the rules that run (that would lower the gate).
+  if (!trusted && config.minPrecision !== undefined && config.minPrecision !== 'low') configNotes.push(`the scanned tree's config may not set minPrecision; not applied: ${config.minPrecision}`);
+  const minPrecision = flags.minPrecision ?? (trusted ? config.minPrecision : undefined) ?? 'low';
   const rules = withMinPrecision(enabled, minPrecision);
   if (rules.length === 0) throw new UsageError(`no rule has precision ${minPrecision} or higher (see: tokensprawl rules list)`);
+  // One redactor for the run: the report and every stderr line from here on go through it. It
+  // knows every loaded rule's pattern, also those --min-precision leaves out.
+  const redactor = createRunRedactor(enabled);
+  setOutputRedactor(redactor);
   const maxLifetimeSeconds = parseDurationFlag(flags.maxLifetime ? '--max-lifetime' : 'maxLifetime (config)', flags.maxLifetime ?? config.maxLifetime ?? '1h');
   const failOn = flags.failOn ?? config.failOn ?? 'low';
   const jwks = flags.jwks ? await (await import('../analyze/jwks.js')).loadJwks(path.resolve(io.cwd, flags.jwks)) : undefined;
@@ -108,6 +133,9 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     ...(jobs > 1 ? { detectBatch } : {}),
     ...(annotate ? { annotate } : {}),
     ...(observe ? { observe } : {}),
+    redactor,
+    ...(configNotes.length > 0 ? { notes: configNotes } : {}),
+    ...(configErrors.length > 0 ? { errors: configErrors } : {}),
   };
   let result: ScanResult;
   try {
@@ -117,8 +145,13 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     if (pool) await (await pool).close();
   }
 
-  for (const e of result.errors) io.stderr(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
-  for (const n of result.scan.notes ?? []) io.stderr(`tokensprawl: note: ${n}\n`);
+  // Read nothing from a target that holds something: say so (a silent pass is the worst bug).
+  const emptyRead = await nothingRead(command, result, prepared.paths ?? [], io.cwd);
+  if (emptyRead) result = { ...result, errors: [...result.errors, redactor.value(emptyRead)] };
+
+  const err = safeStderr(io);
+  for (const e of result.errors) err(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
+  for (const n of result.scan.notes ?? []) err(`tokensprawl: note: ${n}\n`);
 
   const report = await render(result, flags, rules, io, now, sarifPrefix(root, io.cwd));
   if (flags.output) await writeReport(path.resolve(io.cwd, flags.output), report);
@@ -129,12 +162,15 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     await appendSummary(path.resolve(io.cwd, flags.summary), renderSummary(result, { now, ...(prefix ? { uriPrefix: prefix } : {}) }));
   }
 
-  return exitCodeFor(result, failOn, flags.failOnErrors === true);
+  return exitCodeFor(result, failOn, flags.allowIncomplete === true);
 }
 
-/** 1 when an unsuppressed finding is at or above failOn, or errors with --fail-on-errors. */
-export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', failOnErrors: boolean): number {
-  if (failOnErrors && result.errors.length > 0) return 1;
+/**
+ * 2 when something could not be scanned (unless allowIncomplete): an incomplete scan never
+ * passes a gate. Otherwise 1 when an unsuppressed finding is at or above failOn, else 0.
+ */
+export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', allowIncomplete: boolean): number {
+  if (!allowIncomplete && result.errors.length > 0) return 2;
   if (failOn === 'none') return 0;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
@@ -172,6 +208,8 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
 interface PreparedSource {
   root: string;
   targets: string[];
+  /** the named paths, absolute (file-based commands), for the "read nothing" check */
+  paths?: string[];
   makeSource: (config: Config) => Source;
   annotate?: ScanOptions['annotate'];
   observe?: ScanOptions['observe'];
@@ -200,7 +238,8 @@ async function prepareSource(
       return {
         root,
         targets: paths,
-        makeSource: (config) => dirSource(abs, { root, ignore: config.ignore, ...(select ? { select } : {}) }),
+        paths: abs,
+        makeSource: (config) => dirSource(abs, { root, ignore: config.ignore, follow: flags.follow === true, ...(select ? { select } : {}) }),
       };
     }
     case 'git': {
@@ -258,13 +297,13 @@ async function prepareSource(
       const paths = args[0] as string[];
       const { checkCiLogTargets, ciLogSource } = await import('../sources/ci-log.js');
       await checkCiLogTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, makeSource: () => ciLogSource(paths, { cwd: io.cwd, stdin: io.stdin, ...(select ? { select } : {}) }) };
+      return { root: io.cwd, targets: paths, paths: paths.map((p) => path.resolve(io.cwd, p)), makeSource: () => ciLogSource(paths, { cwd: io.cwd, stdin: io.stdin, ...(select ? { select } : {}) }) };
     }
     case 'queue': {
       const paths = args[0] as string[];
       const { checkQueueTargets, queueSource } = await import('../sources/queue.js');
       await checkQueueTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto', stdin: io.stdin, ...(select ? { select } : {}) }) };
+      return { root: io.cwd, targets: paths, paths: paths.map((p) => path.resolve(io.cwd, p)), makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto', stdin: io.stdin, ...(select ? { select } : {}) }) };
     }
     case 'stdin': {
       if (shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');
@@ -275,10 +314,64 @@ async function prepareSource(
   }
 }
 
-async function readConfig(explicit: string | undefined, root: string, cwd: string): Promise<Config> {
-  const file = explicit ? path.resolve(cwd, explicit) : await findConfig(root);
-  if (!file) return { ignore: [], allow: [], disabledRules: [], rules: [] };
-  return loadConfig(file);
+/**
+ * The user's own --config is trusted (and a bad one stops the run); a config found in the
+ * scanned tree is tree content: limited (loadRepoConfig), a bad one is an error of the scan,
+ * and --no-repo-config ignores it. Every config applied is named in the notes.
+ */
+async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[] }> {
+  const none: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
+  if (flags.config) {
+    const file = path.resolve(cwd, flags.config);
+    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [] };
+  }
+  const found = await findConfig(root);
+  if (!found) return { config: none, trusted: true, notes: [], errors: [] };
+  const label = displayPath(found, cwd);
+  if (flags.repoConfig === false) return { config: none, trusted: true, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
+  const outcome = await loadRepoConfig(found, label, (d) => parseDurationFlag('maxLifetime (config)', d));
+  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+/**
+ * An error entry when the scan read 0 bytes and sniffed no binary although a named target holds
+ * something (a non-empty file, or a folder with entries besides .git): everything in it was
+ * ignored, skipped or unreadable, and the user must hear it.
+ */
+async function nothingRead(command: SourceKind, result: ScanResult, paths: string[], cwd: string): Promise<ScanError | null> {
+  const s = result.scan.stats;
+  if (command === 'git' || command === 'stdin' || s.bytes > 0 || (s.binarySkipped ?? 0) > 0 || s.messages > 0) return null;
+  for (const p of paths) {
+    const holds = await stat(p).then(
+      async (info) => (info.isFile() ? info.size > 0 : info.isDirectory() ? (await readdir(p)).some((n) => n !== '.git') : false),
+      () => false,
+    );
+    if (holds) {
+      const skipped = [
+        ...(s.symlinksSkipped ? [`${s.symlinksSkipped} symlink${s.symlinksSkipped === 1 ? '' : 's'} not followed (--follow follows them)`] : []),
+        ...(s.specialSkipped ? [`${s.specialSkipped} FIFO/socket/device skipped`] : []),
+      ];
+      return {
+        target: displayPath(p, cwd),
+        message: `nothing was read although it is not empty: everything in it was ignored, skipped or unreadable${skipped.length ? ` (${skipped.join(', ')})` : ''}`,
+      };
+    }
+  }
+  return null;
+}
+
+/** --jobs above 2 per CPU (at most 16) only costs memory: capped, with a note. */
+function capJobs(jobs: number | undefined, io: Io): number | undefined {
+  if (jobs === undefined) return undefined;
+  const cap = Math.max(1, Math.min(16, 2 * io.cpus));
+  if (jobs <= cap) return jobs;
+  io.stderr(`tokensprawl: note: --jobs ${jobs} capped at ${cap} (twice the ${io.cpus} CPUs, at most 16)\n`);
+  return cap;
 }
 
 function parseCount(flag: string, value: string | undefined): number | undefined {
@@ -302,7 +395,7 @@ function defaultJobs(command: SourceKind, cpus: number): number {
 
 
 /** The report's folder must exist and the path must not be a folder. */
-async function checkWritable(file: string, flag = '-o'): Promise<void> {
+export async function checkWritable(file: string, flag = '-o'): Promise<void> {
   const info = await stat(file).catch(() => null);
   if (info?.isDirectory()) throw new TargetError(`${flag} ${file}: is a directory`);
   try {
@@ -321,10 +414,14 @@ async function appendSummary(file: string, text: string): Promise<void> {
   }
 }
 
+/** Written atomically: a temporary file next to it, then renamed, so no reader sees half a report. */
 export async function writeReport(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await writeFile(file, text);
+    await writeFile(temp, text, { flag: 'wx' });
+    await rename(temp, file);
   } catch (err) {
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new TargetError(`-o ${file}: cannot write the report (${describeError(err)})`, { cause: err });
   }
 }

@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
+import ignore from 'ignore';
 import type * as Yaml from 'yaml';
 import { ConfigError, TargetError, describeError, describeName } from '../core/errors.js';
 import type { Severity } from '../core/types.js';
@@ -65,26 +66,109 @@ export async function findConfig(root: string): Promise<string | null> {
 // Loaded when a config file is actually read: most runs have none, and the two libraries cost
 // about 30 ms of start-up. require() keeps parseConfig synchronous.
 const load = createRequire(import.meta.url);
-function libs(): { Ajv: typeof AjvClass; parseDocument: typeof Yaml.parseDocument } {
+function libs(): { Ajv: typeof AjvClass; parseDocument: typeof Yaml.parseDocument; visit: typeof Yaml.visit } {
   const { Ajv } = load('ajv') as { Ajv: typeof AjvClass };
-  const { parseDocument } = load('yaml') as typeof Yaml;
-  return { Ajv, parseDocument };
+  const { parseDocument, visit } = load('yaml') as typeof Yaml;
+  return { Ajv, parseDocument, visit };
 }
+
+/** Largest config file read: a real one is a few KB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export async function loadConfig(file: string): Promise<Config> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_CONFIG_BYTES) throw new ConfigError(`config ${file}: larger than ${MAX_CONFIG_BYTES} bytes (${size}): not read`);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new TargetError(`config ${file}: cannot be read (${describeError(err)})`, { cause: err });
   }
   return parseConfig(text, file);
 }
 
+/** A config found in the scanned tree: what of it applies, and what was refused or failed. */
+export interface RepoConfigOutcome {
+  config: Config;
+  notes: string[];
+  /** the config could not be used at all (the scan goes on without it) */
+  error?: string;
+}
+
+const FAIL_ON_RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4, none: 5 };
+const DEFAULT_FAIL_ON = 'low';
+const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
+/** Names no real ignore entry should match: an entry that ignores them ignores everything. */
+const PROBES = ['tokensprawl-probe-7f3a', 'tokensprawl-probe-7f3a/', 'a/b/tokensprawl-probe-7f3a', 'src/x.ts', '.env'];
+
+/**
+ * A `.tokensprawl.yaml` from the scanned tree is data from whoever wrote the tree (a pull
+ * request): it may add allow entries, ignore globs, rule folders and a stricter gate, but never
+ * disable rules, ignore everything, or lower the gate (failOn above low, a longer maxLifetime).
+ * A config that does not parse or validate is an error of the scan, never a crash.
+ */
+export async function loadRepoConfig(file: string, label: string, parseDuration: (s: string) => number): Promise<RepoConfigOutcome> {
+  const empty: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
+  let config: Config;
+  try {
+    config = await loadConfig(file);
+  } catch (err) {
+    const why = describeError(err).split(`config ${file}: `).join('').split('\n').join('; ');
+    return { config: empty, notes: [], error: `not applied: ${why}` };
+  }
+  const notes: string[] = [];
+  const refused: string[] = [];
+  if (config.disabledRules.length > 0) refused.push(`disabledRules (${config.disabledRules.length})`);
+  if (config.failOn !== undefined && (FAIL_ON_RANK[config.failOn] ?? 5) > (FAIL_ON_RANK[DEFAULT_FAIL_ON] ?? 1)) refused.push(`failOn: ${config.failOn}`);
+  if (config.maxLifetime !== undefined) {
+    let seconds = Number.POSITIVE_INFINITY;
+    try {
+      seconds = parseDuration(config.maxLifetime);
+    } catch {
+      // refused below like any longer lifetime
+    }
+    if (seconds > DEFAULT_MAX_LIFETIME_SECONDS) refused.push(`maxLifetime: ${config.maxLifetime}`);
+  }
+  const ignoreKept: string[] = [];
+  for (const glob of config.ignore) {
+    let everything = true;
+    try {
+      const one = ignore().add(glob);
+      everything = PROBES.some((p) => one.ignores(p));
+    } catch {
+      // an entry the ignore package cannot compile is refused like one that ignores everything
+    }
+    if (everything) refused.push(`ignore entry ${glob.length <= 40 ? JSON.stringify(glob) : `of ${glob.length} characters`}`);
+    else ignoreKept.push(glob);
+  }
+  const applied: Config = {
+    ignore: ignoreKept,
+    allow: config.allow,
+    disabledRules: [],
+    rules: config.rules,
+    ...(config.failOn !== undefined && !refused.includes(`failOn: ${config.failOn}`) ? { failOn: config.failOn } : {}),
+    ...(config.maxLifetime !== undefined && !refused.includes(`maxLifetime: ${config.maxLifetime}`) ? { maxLifetime: config.maxLifetime } : {}),
+  };
+  const parts = [
+    `${applied.allow.length} allow entr${applied.allow.length === 1 ? 'y' : 'ies'}`,
+    `${applied.ignore.length} ignore glob${applied.ignore.length === 1 ? '' : 's'}`,
+    ...(applied.rules.length > 0 ? [`${applied.rules.length} rule folder${applied.rules.length === 1 ? '' : 's'}`] : []),
+    ...(applied.failOn ? [`failOn ${applied.failOn}`] : []),
+    ...(applied.maxLifetime ? [`maxLifetime ${applied.maxLifetime}`] : []),
+  ];
+  notes.push(`config ${label} (from the scanned tree) applied: ${parts.join(', ')}`);
+  if (refused.length > 0) {
+    notes.push(`config ${label} (from the scanned tree) may not lower the gate; not applied: ${refused.join(', ')} (pass it with --config to trust it)`);
+  }
+  return { config: applied, notes };
+}
+
 /** Pure part of loadConfig: `file` names the source in messages and anchors relative rule dirs. */
 export function parseConfig(text: string, file: string): Config {
-  const { Ajv, parseDocument } = libs();
-  const doc = parseDocument(text, { prettyErrors: true });
+  const { Ajv, parseDocument, visit } = libs();
+  if (text.length > MAX_CONFIG_BYTES) throw configError(file, [`larger than ${MAX_CONFIG_BYTES} characters: not read`]);
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const at = e.linePos?.[0];
@@ -93,7 +177,22 @@ export function parseConfig(text: string, file: string): Config {
     });
     throw configError(file, problems.map((p) => `invalid YAML: ${p}`));
   }
-  const value: unknown = doc.toJS() ?? {};
+  // A configuration needs no anchors or aliases, and they are how a "billion laughs" file
+  // blows up: refused outright, without naming the alias (it may be anything).
+  let aliases = 0;
+  visit(doc, {
+    Alias() {
+      aliases++;
+      return visit.BREAK;
+    },
+  });
+  if (aliases > 0) throw configError(file, ['YAML aliases (*name) are not supported in a configuration']);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 0 }) ?? {};
+  } catch (err) {
+    throw configError(file, [`invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err)).slice(0, 120)}`]);
+  }
 
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
   const validate = ajv.compile<RawConfig>(configSchema);

@@ -176,6 +176,10 @@ export interface ScanStats {
   messages: number;
   /** files skipped because they are binary */
   binarySkipped?: number;
+  /** symlinks inside a scanned folder, not followed (dir without --follow) */
+  symlinksSkipped?: number;
+  /** FIFOs, sockets and devices inside a scanned folder: never read (a FIFO may block forever) */
+  specialSkipped?: number;
   /** findings dropped by baseline, inline allow, allow-list or the placeholder filter */
   suppressed?: number;
 }
@@ -200,7 +204,7 @@ export interface ScanResult {
 export type SourceItem =
   | { type: 'fragment'; fragment: Fragment }
   | { type: 'error'; error: ScanError }
-  | { type: 'stat'; files?: number; bytes?: number; commits?: number; messages?: number; binarySkipped?: number }
+  | { type: 'stat'; files?: number; bytes?: number; commits?: number; messages?: number; binarySkipped?: number; symlinksSkipped?: number; specialSkipped?: number }
   | { type: 'note'; message: string };
 
 export type Source = AsyncIterable<SourceItem>;

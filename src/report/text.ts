@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { escapeControlDeep } from '../core/redact.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 
@@ -10,7 +11,10 @@ export interface TextContext {
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** A report for people: one block per finding, then a summary line. */
-export function renderText(result: ScanResult, ctx: TextContext): string {
+export function renderText(raw: ScanResult, ctx: TextContext): string {
+  // Every string from the scan (paths, step names, fields, messages) shown with its control
+  // characters escaped: a scanned name must not write terminal escape sequences.
+  const result = escapeControlDeep(raw);
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const out: string[] = [];
   for (const f of result.findings) out.push(renderFinding(f, c, ctx.now));
@@ -65,6 +69,8 @@ function summary(result: ScanResult, c: ChalkInstance): string {
   scanned.push(`${(s.bytes / 1e6).toFixed(1)} MB in ${(result.scan.durationMs / 1000).toFixed(2)} s`);
   const extra: string[] = [];
   if (s.binarySkipped) extra.push(`${s.binarySkipped} binary skipped`);
+  if (s.symlinksSkipped) extra.push(`${s.symlinksSkipped} symlink${s.symlinksSkipped === 1 ? '' : 's'} not followed`);
+  if (s.specialSkipped) extra.push(`${s.specialSkipped} FIFO/socket/device skipped`);
   if (s.suppressed) extra.push(`${s.suppressed} suppressed`);
   const tail = `scanned ${scanned.join(', ')}${extra.length ? ` (${extra.join(', ')})` : ''}`;
   const errs = result.errors.length;

@@ -94,7 +94,8 @@ describe('SARIF for GitHub code scanning', () => {
     });
 
     it('validates against the OASIS SARIF 2.1.0 schema', () => {
-      expect(sarifRun.status).toBe(1);
+      // an incomplete scan (the queue fixtures hold a malformed record on purpose) exits 2
+      expect(sarifRun.status).toBe(json.errors.length > 0 ? 2 : 1);
       expect(sarif.version).toBe('2.1.0');
       expect(sarifSchemaErrors(sarif)).toEqual([]);
       expect(sarif.runs).toHaveLength(1);
@@ -292,11 +293,31 @@ describe('configuration file', () => {
       ['vendor/lib.env', 'github-oauth'],
     ]);
     expect(r.findings[2]?.jwt?.problems.map((p) => p.id)).toContain('long-lifetime');
-    expect(r.scan.notes).toBeUndefined();
+    expect(r.scan.notes).toEqual(['config elsewhere/empty.yaml (--config) applied']);
   });
 
-  it('.tokensprawl.yaml in the scanned root: ignore, allow, disabledRules, maxLifetime, failOn, unused entry note', () => {
+  it('.tokensprawl.yaml in the scanned root may add ignore and allow entries, never disable rules or lower the gate', () => {
     const run = scan('dir', ['repo'], { cwd: t.dir });
+    const r = jsonReport(run);
+    expect(r.findings.map((f) => [f.location.path, f.ruleId])).toEqual([
+      ['app.env', 'npm-token'],
+      ['auth.txt', 'jwt'],
+    ]);
+    expect(r.findings[1]?.jwt?.problems.map((p) => p.id)).toContain('long-lifetime');
+    expect(r.scan.stats.suppressed).toBe(1);
+    expect(r.scan.notes).toContain('config repo/.tokensprawl.yaml (from the scanned tree) applied: 2 allow entries, 1 ignore glob');
+    expect(r.scan.notes?.find((n) => /may not lower the gate/.test(n))).toMatch(/disabledRules \(1\), failOn: high, maxLifetime: 3h/);
+    expect(r.scan.notes?.some((n) => n.includes(sha256(GH).slice(0, 12)) && /suppressed 1 finding$/.test(n))).toBe(true);
+    expect(run.status).toBe(1);
+    expect(leakedSecret(run.stdout + run.stderr, [GH, NPM, VENDOR, LONG_JWT])).toBeNull();
+    // --no-repo-config: nothing of it applies, and the report says it was ignored
+    const none = jsonReport(scan('dir', ['repo', '--no-repo-config'], { cwd: t.dir }));
+    expect(none.findings.map((f) => f.ruleId)).toEqual(['github-pat', 'npm-token', 'jwt', 'github-oauth']);
+    expect(none.scan.notes).toEqual(['config repo/.tokensprawl.yaml in the scanned tree ignored (--no-repo-config)']);
+  });
+
+  it('the same file passed with --config is trusted: ignore, allow, disabledRules, maxLifetime, failOn, unused entry note', () => {
+    const run = scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir });
     const r = jsonReport(run);
     expect(r.findings.map((f) => [f.location.path, f.ruleId])).toEqual([['auth.txt', 'jwt']]);
     const jwt = r.findings[0]?.jwt;
@@ -306,7 +327,7 @@ describe('configuration file', () => {
     expect(run.stderr).toMatch(/note: .*matched nothing/);
     // failOn: high and the JWT (unbound, unexpired) is high
     expect(run.status).toBe(1);
-    const shown = jsonReport(scan('dir', ['repo', '--show-suppressed'], { cwd: t.dir }));
+    const shown = jsonReport(scan('dir', ['repo', '--show-suppressed', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir }));
     const allowed = shown.findings.find((f) => f.suppressed?.by === 'allowlist');
     expect(allowed?.location.path).toBe('app.env');
     expect(allowed?.suppressed?.reason).toBe('documented test token');
@@ -316,8 +337,10 @@ describe('configuration file', () => {
   it('config failOn decides the exit code; --fail-on overrides it', () => {
     writeFileSync(path.join(t.dir, 'repo/.tokensprawl.yaml'), configYaml('').replace('failOn: high', 'failOn: critical'));
     try {
-      expect(scan('dir', ['repo'], { cwd: t.dir }).status).toBe(0);
-      expect(scan('dir', ['repo', '--fail-on', 'high'], { cwd: t.dir }).status).toBe(1);
+      expect(scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir }).status).toBe(0);
+      expect(scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml', '--fail-on', 'high'], { cwd: t.dir }).status).toBe(1);
+      // found in the tree, it cannot lower the gate
+      expect(scan('dir', ['repo'], { cwd: t.dir }).status).toBe(1);
     } finally {
       writeFileSync(path.join(t.dir, 'repo/.tokensprawl.yaml'), configYaml(''));
     }
@@ -421,7 +444,7 @@ describe('--fail-on thresholds', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('--fail-on-errors', () => {
+describe('incomplete scans exit 2 (--allow-incomplete, deprecated --fail-on-errors)', () => {
   let t: ReturnType<typeof tmpTree>;
   const token = fakeGithubToken('ghp', 'fail-on-errors');
   beforeAll(() => {
@@ -431,9 +454,9 @@ describe('--fail-on-errors', () => {
   });
   afterAll(() => t?.cleanup());
 
-  it('an archive that cannot be read is an error entry; the exit code stays with the findings', () => {
+  it('an archive that cannot be read is an error entry, and the scan exits 2', () => {
     const run = scan('ci-log', ['broken.zip', 'clean.log'], { cwd: t.dir, format: 'text' });
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(2);
     expect(run.stderr).toContain('broken.zip');
     expect(run.stdout).toContain('broken.zip');
     // never a bare "no findings" when something could not be scanned
@@ -443,16 +466,20 @@ describe('--fail-on-errors', () => {
     expect(json.errors.map((e) => e.target)).toEqual(['broken.zip']);
   });
 
-  it('with --fail-on-errors the same scan exits 1', () => {
-    expect(scan('ci-log', ['broken.zip', 'clean.log', '--fail-on-errors'], { cwd: t.dir, format: 'text' }).status).toBe(1);
+  it('--allow-incomplete: the exit code stays with the findings; --fail-on-errors is a deprecated no-op with a note', () => {
+    expect(scan('ci-log', ['broken.zip', 'clean.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(0);
+    expect(scan('ci-log', ['broken.zip', 'leaky.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(1);
+    const old = scan('ci-log', ['broken.zip', 'clean.log', '--fail-on-errors'], { cwd: t.dir, format: 'text' });
+    expect(old.status).toBe(2);
+    expect(old.stderr).toMatch(/--fail-on-errors is deprecated/);
   });
 
-  it('findings and errors: --fail-on none exits 0 unless --fail-on-errors', () => {
+  it('findings and errors: --fail-on none still exits 2 unless --allow-incomplete', () => {
     const base = ['broken.zip', 'leaky.log', '--fail-on', 'none'];
     const run = scan('ci-log', base, { cwd: t.dir, format: 'text' });
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(2);
     expect(run.stdout).toMatch(/1 finding .*1 error/);
-    expect(scan('ci-log', [...base, '--fail-on-errors'], { cwd: t.dir, format: 'text' }).status).toBe(1);
+    expect(scan('ci-log', [...base, '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(0);
   });
 
   it('SARIF names the unscannable target and still validates', () => {
