@@ -151,7 +151,8 @@ describe(`fuzz: stream splitting is independent of the pieces (${RUNS} inputs pe
       await fc.assert(
         fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), hostileText, async (items, at, junk) => {
           const text = JSON.stringify({ QueueUrl: 'https://sqs.example/000/q', Messages: items }, null, items.length % 2 === 0 ? 2 : undefined);
-          expect(records(split(text, at, 1 << 20))).toEqual(items);
+          // compared as JSON says them (-0 is written 0)
+          expect(records(split(text, at, 1 << 20))).toEqual(JSON.parse(JSON.stringify(items)));
           split(junk, at, 16);
         }),
         params(),
