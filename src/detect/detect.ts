@@ -35,7 +35,9 @@ export function createDetector(rules: readonly Rule[]): Detector {
   }
   const pathFilters = new Map<string, (p: string) => boolean>();
   for (const rule of rules) {
-    const globs = rule.paths && rule.paths.length > 0 ? ignore().add(rule.paths) : undefined;
+    // Paths outside the scanned root (`dir ../../x`) come as ../…; the ignore package throws on
+    // them unless told they are allowed.
+    const globs = rule.paths && rule.paths.length > 0 ? ignore({ allowRelativePaths: true }).add(rule.paths) : undefined;
     const test = rule.pathTest;
     if (globs && test) pathFilters.set(rule.id, (p) => globs.ignores(p) && test(p));
     else if (globs) pathFilters.set(rule.id, (p) => globs.ignores(p));

@@ -72,6 +72,9 @@ describe('detect', () => {
     expect(detect(frag('acme_Q7rT2mX9kLp4'), d)).toHaveLength(0);
     expect(detect({ ...frag('acme_Q7rT2mX9kLp4'), provenance: { kind: 'dir', path: 'a/config.txt' } }, d)).toHaveLength(0);
     expect(detect({ ...frag('acme_Q7rT2mX9kLp4'), provenance: { kind: 'dir', path: 'a/prod.env' } }, d)).toHaveLength(1);
+    // a target outside the current folder: paths start with ../ (this threw before)
+    expect(detect({ ...frag('acme_Q7rT2mX9kLp4'), provenance: { kind: 'dir', path: '../../b/prod.env' } }, d)).toHaveLength(1);
+    expect(detect({ ...frag('acme_Q7rT2mX9kLp4'), provenance: { kind: 'dir', path: '../../b/prod.txt' } }, d)).toHaveLength(0);
   });
 });
 
