@@ -92,9 +92,8 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
   const enabled = loaded.filter((r) => !disabled.has(r.id));
   if (enabled.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
-  // A config from the scanned tree may not narrow the rules that run (that would lower the gate).
-  if (!trusted && config.minPrecision !== undefined && config.minPrecision !== 'low') configNotes.push(`the scanned tree's config may not set minPrecision; not applied: ${config.minPrecision}`);
-  const minPrecision = flags.minPrecision ?? (trusted ? config.minPrecision : undefined) ?? 'low';
+  // (a config from the scanned tree cannot set it: loadRepoConfig refuses it with a note)
+  const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
   const rules = withMinPrecision(enabled, minPrecision);
   if (rules.length === 0) throw new UsageError(`no rule has precision ${minPrecision} or higher (see: tokensprawl rules list)`);
   // One redactor for the run: the report and every stderr line from here on go through it. It

@@ -120,6 +120,8 @@ export async function loadRepoConfig(file: string, label: string, parseDuration:
   const notes: string[] = [];
   const refused: string[] = [];
   if (config.disabledRules.length > 0) refused.push(`disabledRules (${config.disabledRules.length})`);
+  // running fewer rules narrows what the gate sees
+  if (config.minPrecision !== undefined && config.minPrecision !== 'low') refused.push(`minPrecision: ${config.minPrecision}`);
   if (config.failOn !== undefined && (FAIL_ON_RANK[config.failOn] ?? 5) > (FAIL_ON_RANK[DEFAULT_FAIL_ON] ?? 1)) refused.push(`failOn: ${config.failOn}`);
   if (config.maxLifetime !== undefined) {
     let seconds = Number.POSITIVE_INFINITY;

@@ -84,10 +84,17 @@ rules:
     expect(ids(scan(['src', '--no-builtin-rules', '--rules', 'rules', '--min-precision', 'high'], dir))).toEqual(['acme-key']);
   });
 
-  it('is a config key too; the flag wins', () => {
-    const withConfig = tree({ 'rules/acme.yaml': rulesYaml, 'a.txt': 'k=acme_Q7rT2mX9kLp4Zb8N\nacmeval=Wq3Nv6Yb1Zr8Kp2L\n', '.tokensprawl.yaml': 'minPrecision: very-high\nignore: [rules/]\n' });
-    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules'], withConfig))).toEqual(['acme-key']);
-    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules', '--min-precision', 'low'], withConfig))).toEqual(['acme-generic', 'acme-key']);
+  it('is a config key too (of the user\'s own --config); the flag wins', () => {
+    const withConfig = tree({ 'rules/acme.yaml': rulesYaml, 'a.txt': 'k=acme_Q7rT2mX9kLp4Zb8N\nacmeval=Wq3Nv6Yb1Zr8Kp2L\n', 'team.yaml': 'minPrecision: very-high\nignore: [rules/]\n' });
+    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules', '--config', 'team.yaml'], withConfig))).toEqual(['acme-key']);
+    expect(ids(scan(['.', '--no-builtin-rules', '--rules', 'rules', '--config', 'team.yaml', '--min-precision', 'low'], withConfig))).toEqual(['acme-generic', 'acme-key']);
+  });
+
+  it('is refused, with a note, in a config found in the scanned tree (it would narrow the gate)', () => {
+    const hostile = tree({ 'rules/acme.yaml': rulesYaml, 'a.txt': 'k=acme_Q7rT2mX9kLp4Zb8N\nacmeval=Wq3Nv6Yb1Zr8Kp2L\n', '.tokensprawl.yaml': 'minPrecision: very-high\nignore: [rules/]\n' });
+    const run = scan(['.', '--no-builtin-rules', '--rules', 'rules'], hostile);
+    expect(ids(run)).toEqual(['acme-generic', 'acme-key']);
+    expect(run.stderr).toMatch(/may not lower the gate; not applied: minPrecision: very-high/);
   });
 
   it('rejects an unknown level with exit 2', () => {

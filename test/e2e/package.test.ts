@@ -144,12 +144,12 @@ describe('the packed tarball', () => {
         '    severity: high',
         "    pattern: '(?<secret>acme_FAKE[A-Za-z0-9]{16})'",
         '    keywords: [acme_]',
-        "    examples: ['ACME_KEY=acme_FAKE0123456789abcdef']",
+        "    examples: ['ACME_KEY=acme_FAKEq7Rt2mX9kLp4Zb8N']",
         "    negativeExamples: ['ACME_KEY=acme_x']",
         '',
       ].join('\n'),
     );
-    writeFileSync(path.join(dir, 'app.env'), 'ACME_KEY=acme_FAKE0123456789abcdef\n');
+    writeFileSync(path.join(dir, 'app.env'), 'ACME_KEY=acme_FAKEq7Rt2mX9kLp4Zb8N\n');
     const r = tokensprawl(['dir', dir, '--now', NOW, '--no-progress']);
     expect(r.stderr).not.toMatch(/Cannot find (module|package)/);
     expect(r.status, r.stderr).toBe(1);
