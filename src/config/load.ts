@@ -174,7 +174,9 @@ export function parseConfig(text: string, file: string): Config {
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const at = e.linePos?.[0];
-      const message = firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '');
+      // The yaml package quotes the offending token ("Unexpected scalar … : \"…\""), which may be
+      // a secret: line and column say where, the text itself is left out.
+      const message = firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '').replace(/:?\s*"(?:[^"\\]|\\.)*"?/g, '');
       return at ? `line ${at.line}, column ${at.col}: ${message}` : message;
     });
     throw configError(file, problems.map((p) => `invalid YAML: ${p}`));
@@ -193,7 +195,7 @@ export function parseConfig(text: string, file: string): Config {
   try {
     value = doc.toJS({ maxAliasCount: 0 }) ?? {};
   } catch (err) {
-    throw configError(file, [`invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err)).slice(0, 120)}`]);
+    throw configError(file, [`invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err)).replace(/:?\s*"(?:[^"\\]|\\.)*"?/g, '').slice(0, 120)}`]);
   }
 
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
