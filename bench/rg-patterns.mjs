@@ -15,6 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { spawnSync } from 'node:child_process';
 
 const WORD = new Set(['A-Za-z0-9_', 'a-zA-Z0-9_', '\\w']);
 
@@ -64,7 +65,14 @@ export function loadRgPatterns(rulesDir) {
   const out = [];
   for (const f of readdirSync(rulesDir).filter((n) => n.endsWith('.yaml')).sort()) {
     const doc = YAML.parse(readFileSync(path.join(rulesDir, f), 'utf8'));
-    for (const rule of doc.rules ?? []) out.push({ id: rule.id, pattern: rule.pattern, rg: translate(rule) }); // rg null: dropped
+    for (const rule of doc.rules ?? []) out.push({ id: rule.id, pattern: rule.pattern, rg: rgAccepts(translate(rule)) }); // rg null: dropped
   }
   return out;
+}
+
+/** A translation ripgrep itself rejects (a backreference, a literal newline, its size limit) is left out too. */
+function rgAccepts(rg) {
+  if (rg === null) return null;
+  const r = spawnSync('rg', ['-c', '-e', rg, '--', '/dev/null']);
+  return r.error || r.status === 2 ? null : rg;
 }

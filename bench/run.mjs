@@ -291,10 +291,10 @@ async function main() {
       const dropped = all.filter((p) => !p.rg).map((p) => p.id);
       writeFileSync(pats, `${translated.map((p) => p.rg).join('\n')}\n`);
       dirTasks.push(task({
-        group: 'rg', name: `ripgrep -c -j2 (${translated.length} translated patterns${dropped.length ? `; left out: ${dropped.join(', ')}` : ''})`, bytes: dirSize, cmd: 'rg', args: ['-c', '--no-ignore', '--hidden', '-j2', '-f', pats, '.'], opts: { cwd: dirRoot }, okCodes: [0, 1],
+        group: 'rg', name: `ripgrep -c -j2 (${translated.length} translated patterns${dropped.length ? `; left out: ${dropped.join(', ')}` : ''})`, bytes: dirSize, cmd: 'rg', args: ['-c', '--no-ignore', '--hidden', '-j2', '--regex-size-limit', '2G', '--dfa-size-limit', '2G', '-f', pats, '.'], opts: { cwd: dirRoot }, okCodes: [0, 1],
         recall: () => {
           const out = path.join(tmp, 'rg-n.txt');
-          spawnSync('sh', ['-c', `rg -n -o --no-heading --no-ignore --hidden -j2 -f '${pats}' . > '${out}'`], { cwd: dirRoot });
+          spawnSync('sh', ['-c', `rg -n -o --no-heading --no-ignore --hidden -j2 --regex-size-limit 2G --dfa-size-limit 2G -f '${pats}' . > '${out}'`], { cwd: dirRoot });
           return rgRecall(out, m.dir.tokens);
         },
       }));

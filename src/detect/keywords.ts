@@ -79,16 +79,17 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
     buckets[b]?.push(id);
   }
   const set: HashedKeywords = { keywords, table, buckets, codes: keywords.map((k) => Int32Array.from(k, (c) => c.charCodeAt(0))) };
-  const wasm = opts.engine === 'js' || hashed.length === 0 ? null : wasmScan(set);
+  // The WebAssembly loop is built on the first long text: copying the 2 MiB table into its
+  // memory costs ~20 ms, most of a pre-commit run that only ever scans short texts.
+  let wasm: HashedScan | null | undefined = opts.engine === 'js' || hashed.length === 0 ? null : undefined;
+  const longScan = (): HashedScan | null => (wasm === undefined ? (wasm = wasmScan(set)) : wasm);
   const js = jsScan(set);
   // A call into WebAssembly and the copy into its memory cost more than they save on short
   // texts (a queue dump's millions of small fields): those take the JavaScript loop.
-  const scanHashed: HashedScan = wasm
-    ? {
-        text: (text, found, out) => (text.length < WASM_MIN_LENGTH ? js.text(text, found, out) : wasm.text(text, found, out)),
-        bytes: (bytes, found, out) => (bytes.length < WASM_MIN_LENGTH ? js.bytes(bytes, found, out) : wasm.bytes(bytes, found, out)),
-      }
-    : js;
+  const scanHashed: HashedScan = {
+    text: (text, found, out) => (text.length < WASM_MIN_LENGTH ? js : (longScan() ?? js)).text(text, found, out),
+    bytes: (bytes, found, out) => (bytes.length < WASM_MIN_LENGTH ? js : (longScan() ?? js)).bytes(bytes, found, out),
+  };
 
   // Short ASCII keywords (`q~`): every case variant through indexOf, which V8 runs natively and
   // far faster than a case-insensitive regex over the whole text (which cost 3% of a dir scan).
@@ -112,7 +113,9 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
   const found = new Uint8Array(keywords.length);
 
   return {
-    engine: wasm ? 'wasm' : 'js',
+    get engine() {
+      return longScan() ? 'wasm' : 'js';
+    },
     scan(text) {
       found.fill(0);
       const out: string[] = [];
