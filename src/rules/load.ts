@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,8 +158,10 @@ async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleD
 
 async function readBuiltin(): Promise<{ files: string[]; texts: string[]; hash: string }> {
   const files = (await ruleFiles(BUILTIN_RULES_DIR)).filter((f) => !isToml(f));
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  const h = createHash('sha256').update(await readFile(SCHEMA_FILE, 'utf8'));
+  // Synchronous reads: with 300+ small rule files, a promise per open/read/close cost ~40 ms of
+  // every start-up (a pre-commit run), several times the reads themselves.
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  const h = createHash('sha256').update(readFileSync(SCHEMA_FILE, 'utf8'));
   files.forEach((f, i) => h.update(`\0${path.basename(f)}\0${texts[i] ?? ''}`));
   return { files, texts, hash: h.digest('hex') };
 }
