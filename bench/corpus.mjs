@@ -153,7 +153,7 @@ export function subsetCorpus({ from, manifest, out, mb }) {
 }
 
 /** Buffered line writer to a file descriptor. */
-function lineWriter(file) {
+export function lineWriter(file) {
   const fd = openSync(file, 'w');
   let parts = [];
   let size = 0;

@@ -5,38 +5,12 @@
 //   baseline    a JSON report of `mb` MB (82) given as --baseline to a small scan
 // Deterministic (seeded), tokens from tokens.mjs; each returns a manifest with the planted places.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { lineWriter } from './corpus.mjs';
 import { plantLine, rng, sha256 } from './tokens.mjs';
 
 const MB = 1024 * 1024;
-
-function writer(file) {
-  const fd = openSync(file, 'w');
-  let parts = [];
-  let size = 0;
-  let bytes = 0;
-  const flush = () => {
-    if (parts.length) writeSync(fd, parts.join(''));
-    parts = [];
-    size = 0;
-  };
-  return {
-    write(s) {
-      parts.push(s);
-      size += s.length;
-      bytes += Buffer.byteLength(s);
-      if (size > 4 * MB) flush();
-    },
-    get bytes() {
-      return bytes;
-    },
-    close() {
-      flush();
-      closeSync(fd);
-    },
-  };
-}
 
 const noise = (rand, n) => {
   const words = ['alpha', 'beta', 'gamma', 'delta', 'order', 'shipped', 'pending', 'ok', 'retry', 'cart'];
@@ -48,7 +22,7 @@ const noise = (rand, n) => {
 /** One kcat line of `mb` MB (its payload), `tokens` planted along it; then one ordinary line. */
 export async function buildKafkaLine({ file, mb, tokens = 5, seed = 11 }) {
   const rand = rng(seed);
-  const w = writer(file);
+  const w = lineWriter(file);
   const head = '{"topic":"events","partition":0,"offset":1,"tstype":"create","ts":1767225600000,"broker":1,"headers":[],"key":"big","payload":"';
   w.write(head);
   const planted = [];
@@ -75,7 +49,7 @@ export async function buildKafkaLine({ file, mb, tokens = 5, seed = 11 }) {
 /** An indented `aws sqs receive-message` export of `mb` MB; a token in every `every`-th body. */
 export async function buildSqsExport({ file, mb, tokens = 50, seed = 12 }) {
   const rand = rng(seed);
-  const w = writer(file);
+  const w = lineWriter(file);
   w.write('{\n    "Messages": [\n');
   const total = mb * MB;
   const every = Math.max(1, Math.floor(total / 1200 / tokens));
@@ -105,7 +79,7 @@ export async function buildBigBlobRepo({ dir, mb, tokens = 5, seed = 13 }) {
   const rand = rng(seed);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'big.txt');
-  const w = writer(file);
+  const w = lineWriter(file);
   const total = mb * MB;
   const step = Math.floor(total / (tokens + 1));
   let next = step;
@@ -138,7 +112,7 @@ export async function buildBaseline({ dir, mb, seed = 14 }) {
   writeFileSync(path.join(dir, 'tree', 'app.env'), `${p.line}\n`);
   // its own repository: the project's .gitignore (bench/.corpus*) must not hide the tree
   execFileSync('git', ['init', '-q'], { cwd: dir, stdio: 'ignore' });
-  const w = writer(path.join(dir, 'baseline.json'));
+  const w = lineWriter(path.join(dir, 'baseline.json'));
   w.write('{\n  "tool": {\n    "name": "tokensprawl",\n    "version": "0.1.0"\n  },\n  "findings": [\n');
   const total = mb * MB;
   for (let n = 0; w.bytes < total; n++) {
