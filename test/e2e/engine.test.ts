@@ -6,18 +6,10 @@ import type { ScanResult } from '../../src/core/types.js';
 import type { SarifLog } from '../../src/report/sarif.js';
 import { cli, jsonReport, type CliRun } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
-import { tmpTree } from '../helpers/tmp.js';
+import { tmpTrees } from '../helpers/tmp.js';
 
 const NOW = '2026-01-01T00:00:00Z';
-const cleanups: Array<() => void> = [];
-afterAll(() => {
-  for (const c of cleanups) c();
-});
-function tree(files: Record<string, string>): string {
-  const t = tmpTree(files);
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { tree } = tmpTrees(afterAll);
 function scan(args: string[], cwd: string, format = 'json'): CliRun {
   return cli(['dir', ...args, '--jobs', '1', '--format', format, '--now', NOW, '--no-progress'], { cwd });
 }

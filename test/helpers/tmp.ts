@@ -12,3 +12,26 @@ export function tmpTree(files: Record<string, string | Buffer>): { dir: string; 
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Temporary trees removed by a vitest hook (`afterEach` or `afterAll`): `tree(files)` makes one,
+ * `track(fn)` adds another cleanup to the same list.
+ */
+export function tmpTrees(hook: (fn: () => void) => void): { tree: (files: Record<string, string | Buffer>) => string; track: (cleanup: () => void) => void } {
+  let cleanups: Array<() => void> = [];
+  hook(() => {
+    for (const c of cleanups) c();
+    cleanups = [];
+  });
+  const track = (cleanup: () => void): void => {
+    cleanups.push(cleanup);
+  };
+  return {
+    tree: (files) => {
+      const t = tmpTree(files);
+      track(t.cleanup);
+      return t.dir;
+    },
+    track,
+  };
+}

@@ -11,7 +11,7 @@ import { raw } from '../analyze/jwt-helpers.js';
 import { cli } from '../helpers/cli.js';
 import { fakeGithubToken, fakeNpmToken } from '../helpers/fake-tokens.js';
 import { leakedSecret } from '../helpers/secrets.js';
-import { tmpTree } from '../helpers/tmp.js';
+import { tmpTree, tmpTrees } from '../helpers/tmp.js';
 import { storedZip } from '../helpers/zip.js';
 import { RAW_CONTROL, runCli } from './helpers.js';
 
@@ -19,16 +19,7 @@ const NOW = '2026-01-01T00:00:00Z';
 const TOKEN = fakeGithubToken('ghp', 'hostile-suite');
 const OTHER = fakeNpmToken('hostile-suite');
 
-let cleanups: Array<() => void> = [];
-afterAll(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function tree(files: Record<string, string | Buffer>): string {
-  const t = tmpTree(files);
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { tree, track } = tmpTrees(afterAll);
 async function json(args: string[], cwd: string): Promise<{ status: number; stderr: string; stdout: string; report: ScanResult }> {
   const out = await runCli([...args, '--format', 'json', '--now', NOW, '--no-progress'], cwd);
   let report: ScanResult;
@@ -104,7 +95,7 @@ describe('1. scans nothing and exits 0 (now: scanned, or an error and exit 2)', 
     const t = tmpTree({ 'top.env': `TOKEN=${OTHER}\n` });
     const dir = t.dir;
     // rmSync cannot remove what is deeper than PATH_MAX; rm -rf can
-    cleanups.push(() => execFileSync('rm', ['-rf', dir]));
+    track(() => execFileSync('rm', ['-rf', dir]));
     const seg = 'd'.repeat(200);
     // built with relative, physical cds: no single call sees the whole path
     execFileSync('sh', ['-c', `cd -P "${dir}" && for i in $(seq 1 24); do mkdir ${seg} && cd -P ${seg}; done && echo "TOKEN=${TOKEN}" > deep.env`]);

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { raw } from '../analyze/jwt-helpers.js';
 import { fakeGithubToken, fakeGitlabToken, fakeNpmToken, fakeSlack, fakeStripe } from '../helpers/fake-tokens.js';
 import { leakedSecret } from '../helpers/secrets.js';
-import { tmpTree } from '../helpers/tmp.js';
+import { tmpTree, tmpTrees } from '../helpers/tmp.js';
 import { storedZip } from '../helpers/zip.js';
 import { RAW_CONTROL, runCli } from './helpers.js';
 
@@ -73,11 +73,7 @@ const POSITIONS: Record<string, Position> = {
   },
 };
 
-let cleanups: Array<() => void> = [];
-afterAll(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const { track } = tmpTrees(afterAll);
 
 describe('redaction everywhere (property)', () => {
   it('a token planted in any metadata position never appears raw in json, sarif, text or stderr', async () => {
@@ -93,7 +89,7 @@ describe('redaction everywhere (property)', () => {
           const content = fakeGithubToken('ghp', `content-${seed}`);
           const position = POSITIONS[positionName]!;
           const t = tmpTree({});
-          cleanups.push(t.cleanup);
+          track(t.cleanup);
           for (const [rel, data] of Object.entries(position.files(planted, content))) {
             mkdirSync(path.dirname(path.join(t.dir, rel)), { recursive: true });
             writeFileSync(path.join(t.dir, rel), data);
@@ -114,7 +110,7 @@ describe('redaction everywhere (property)', () => {
         const planted = FAMILIES[family]!(7);
         const content = fakeGithubToken('ghp', 'content-7');
         const t = tmpTree(position.files(planted, content));
-        cleanups.push(t.cleanup);
+        track(t.cleanup);
         const out = await runCli([...position.command, '--format', 'json', '--now', NOW, '--no-progress'], t.dir);
         const report = JSON.parse(out.stdout) as { findings: unknown[] };
         expect(report.findings.length, `${family} in ${positionName}: a finding`).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuleError } from '../../src/core/errors.js';
 import { loadRules } from '../../src/rules/load.js';
-import { tmpTree } from '../helpers/tmp.js';
+import { tmpTree, tmpTrees } from '../helpers/tmp.js';
 
 const good = `family: acme
 rules:
@@ -15,14 +15,10 @@ rules:
     negativeExamples: ['acme_short']
 `;
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const { track } = tmpTrees(afterEach);
 function dirWith(files: Record<string, string>): string {
   const t = tmpTree(files);
-  cleanups.push(t.cleanup);
+  track(t.cleanup);
   return t.dir;
 }
 async function loadError(files: Record<string, string>): Promise<RuleError> {

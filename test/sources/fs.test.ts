@@ -5,19 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/core/types.js';
 import { CHUNK_CHARS } from '../../src/sources/chunks.js';
 import { checkDirTargets, dirSource, relativePath, type DirOptions } from '../../src/sources/fs.js';
-import { tmpTree } from '../helpers/tmp.js';
+import { tmpTrees } from '../helpers/tmp.js';
 import { decodeFragment } from '../../src/detect/locate.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function tree(files: Record<string, string | Buffer>): string {
-  const t = tmpTree(files);
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const { tree } = tmpTrees(afterEach);
 async function items(paths: string[], opts: DirOptions): Promise<SourceItem[]> {
   const out: SourceItem[] = [];
   for await (const item of dirSource(paths, opts)) out.push(item);
