@@ -184,6 +184,73 @@ export interface ScanStats {
   suppressed?: number;
 }
 
+/** Who answers for a credential, and how we know. */
+export interface Owner {
+  /** author: commit author; codeowners: CODEOWNERS owner of the path; ci: CI workflow/job; queue: topic or producer */
+  kind: 'author' | 'codeowners' | 'ci' | 'queue';
+  name: string;
+  /** where the owner was learnt, e.g. ".github/CODEOWNERS:3", "workflow build / job test" */
+  via?: string;
+}
+
+/** One finding of a credential: where it is and when that copy was made. */
+export interface Place {
+  findingId: string;
+  location: Location;
+  /** commit time, log-line timestamp or message timestamp (ISO-8601), when known */
+  time?: string;
+}
+
+/** What a token says about itself, where it can be read (JWT claims, provider facts). */
+export interface TokenFacts {
+  kind: 'jwt' | 'opaque';
+  issuer?: string;
+  subject?: string;
+  audience?: string[];
+  scopes?: string[];
+  alg?: string;
+  lifetimeSeconds?: number | null;
+  issuedAt?: string | null;
+  expiresAt?: string | null;
+  expired?: boolean;
+  binding?: Binding;
+  signature?: SignatureState;
+}
+
+export interface Risk {
+  level: Severity;
+  /** human-readable, most important first, e.g. "reused in 3 places across 3 source kinds and 2 owners" */
+  reasons: string[];
+}
+
+/**
+ * One distinct secret across every place it was found (the credential view). Keyed by the
+ * secret's sha256 (`fingerprint`); built from findings, so `merge` of per-source reports gives
+ * the same credentials as one scan over the same sources.
+ */
+export interface Credential {
+  fingerprint: string;
+  ruleId: string;
+  title: string;
+  redacted: string;
+  places: Place[];
+  sourceKinds: SourceKind[];
+  owners: Owner[];
+  firstSeen?: string;
+  lastSeen?: string;
+  /** still in the working tree or at HEAD, when some source can tell */
+  atHead?: boolean;
+  token: TokenFacts;
+  risk: Risk;
+  /** standards this credential's findings map to, e.g. "OWASP-NHI2", "CWE-798" */
+  tags: string[];
+  /** the rule's remediation and where to revoke, so the report opens with a to-do list */
+  remediation?: string;
+  revoke?: string;
+  /** ids of the policies this credential violates (their findings are `policy/<id>`) */
+  violations?: string[];
+}
+
 export interface ScanResult {
   tool: { name: 'tokensprawl'; version: string };
   scan: {
@@ -197,6 +264,8 @@ export interface ScanResult {
     notes?: string[];
   };
   findings: Finding[];
+  /** the credential view: one entry per distinct secret, riskiest first */
+  credentials?: Credential[];
   errors: ScanError[];
 }
 
