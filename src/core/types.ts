@@ -13,7 +13,7 @@ export type Provenance =
   | { kind: 'dir'; path: string }
   | { kind: 'stdin'; path: string }
   | { kind: 'git'; path: string; commit: string; author: string; date: string }
-  | { kind: 'ci-log'; path: string; job?: string; step?: string }
+  | { kind: 'ci-log'; path: string; job?: string; step?: string; provider?: string; workflow?: string; time?: string }
   | {
       kind: 'queue';
       path: string;
@@ -23,6 +23,12 @@ export type Provenance =
       messageId?: string;
       /** JSON pointer of the field inside the decoded message */
       field?: string;
+      /** broker kind when the dump tells: "kafka", "rabbitmq", "sqs" */
+      broker?: string;
+      /** the producer: RabbitMQ `app_id`, a Kafka producer/client header, SQS SenderId */
+      producer?: string;
+      /** message timestamp (ISO-8601) */
+      time?: string;
     };
 
 /**
@@ -112,6 +118,12 @@ export type Location = Span & { source: SourceKind; path: string } & Partial<{
     offset: number;
     messageId: string;
     field: string;
+    provider: string;
+    workflow: string;
+    broker: string;
+    producer: string;
+    /** when this copy was made, for sources other than git (whose time is `date`): log-line or message timestamp */
+    time: string;
   }>;
 
 export interface SecretRef {
