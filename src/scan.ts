@@ -17,7 +17,7 @@ import type {
   Source,
   SourceKind,
 } from './core/types.js';
-import { createDetector, detect, type Detector } from './detect/detect.js';
+import { createDetector, detect, rewriteRules, type Detector } from './detect/detect.js';
 import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
@@ -82,12 +82,14 @@ export function createRunRedactor(rules: readonly Rule[]): Redactor {
  * once more from every place where one of their keywords occurs.
  */
 export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSpan[] {
-  const relaxed = rules.map((r) => ({ ...r, boundary: undefined, regex: withoutTrailingGuard(r.regex) })) as Rule[];
-  const detector: Detector = createDetector(relaxed);
+  const base = createDetector(rules);
+  // Built on first use, with the scan's keyword table: a clean pre-commit run may never need it.
+  let relaxed: Detector | undefined;
   const prefixes = new Map(rules.map((r) => [r.id, r.prefix]));
   const spansIn = (text: string, shift: number): SecretSpan[] => {
     const fragment: Fragment = { text, provenance: { kind: 'stdin', path: '' }, line: 1, column: 1 };
-    return detect(fragment, detector).map((m) => {
+    relaxed ??= rewriteRules(base, (r) => ({ ...r, boundary: undefined, regex: withoutTrailingGuard(r.regex) }) as Rule);
+    return detect(fragment, relaxed).map((m) => {
       const prefix = prefixes.get(m.ruleId);
       return m.decoded
         ? { start: shift + m.decoded.valueStart, end: shift + m.decoded.valueEnd }
@@ -98,7 +100,7 @@ export function secretFinder(rules: readonly Rule[]): (text: string) => SecretSp
     const spans = spansIn(text, 0);
     const lower = text.toLowerCase();
     const starts = new Set<number>();
-    for (const k of detector.keywords.scan(text)) {
+    for (const k of base.keywords.scan(text)) {
       const key = k.toLowerCase();
       for (let at = lower.indexOf(key, 1); at > 0 && starts.size < 64; at = lower.indexOf(key, at + 1)) starts.add(at);
     }

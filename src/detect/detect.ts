@@ -24,7 +24,25 @@ export interface Detector {
   always: readonly Rule[];
 }
 
+// A run builds its detector once for the scan and once more (relaxed) for the redactor: the
+// keyword table (about 2 MiB for the built-in library) is built once and shared.
+const detectors = new WeakMap<readonly Rule[], Detector>();
+
 export function createDetector(rules: readonly Rule[]): Detector {
+  let detector = detectors.get(rules);
+  if (!detector) detectors.set(rules, (detector = buildDetector(rules)));
+  return detector;
+}
+
+/** The same detector with every rule rewritten by `rewrite` (same keywords and paths): no second keyword table. */
+export function rewriteRules(detector: Detector, rewrite: (rule: Rule) => Rule): Detector {
+  const rewritten = new Map(detector.rules.map((r) => [r, rewrite(r)]));
+  const map = (list: readonly Rule[]): Rule[] => list.map((r) => rewritten.get(r) ?? r);
+  const rulesByKeyword = new Map([...detector.rulesByKeyword].map(([k, list]) => [k, map(list)] as const));
+  return { ...detector, rules: map(detector.rules), rulesByKeyword, always: map(detector.always) };
+}
+
+function buildDetector(rules: readonly Rule[]): Detector {
   const rulesByKeyword = new Map<string, Rule[]>();
   for (const rule of rules) {
     for (const k of rule.keywords) {

@@ -11,5 +11,7 @@ export const PRECISIONS: readonly Precision[] = ['low', 'medium', 'high', 'very-
  */
 export function withMinPrecision<R extends Pick<Rule, 'precision'>>(rules: readonly R[], min: Precision = 'low'): R[] {
   const floor = PRECISIONS.indexOf(min);
-  return rules.filter((r) => PRECISIONS.indexOf(r.precision) >= floor);
+  const kept = rules.filter((r) => PRECISIONS.indexOf(r.precision) >= floor);
+  // The same list when nothing is dropped: the detector built for it is then shared with the redactor.
+  return kept.length === rules.length ? (rules as R[]) : kept;
 }
