@@ -1,4 +1,5 @@
-// Text that is not plain UTF-8 with LF or CRLF line ends: UTF-16 (LE or BE, told by its BOM)
+// Text that is not plain UTF-8 with LF or CRLF line ends: UTF-16 (LE or BE, told by its BOM,
+// or without one by its NULs)
 // and files whose lines end in a lone CR (classic Mac, some exporters). Both are turned into
 // ordinary text before scanning, so a UTF-16 file is not skipped as binary (its NULs) and a
 // CR-only file is not one long line.
@@ -31,6 +32,8 @@ export function sniffText(head: Uint8Array): TextSniff {
     bom = 2;
   } else if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
     bom = 3;
+  } else {
+    encoding = utf16WithoutBom(head) ?? 'utf8';
   }
   let crOnly: boolean;
   if (encoding === 'utf8') {
@@ -49,6 +52,30 @@ export function sniffText(head: Uint8Array): TextSniff {
     crOnly = cr && !lf;
   }
   return { encoding, bom, crOnly };
+}
+
+/**
+ * UTF-16 written without a byte-order mark (.NET's Encoding.Unicode.GetBytes, some Windows
+ * exporters): mostly ASCII text then has a NUL in every other byte. Told by the same statistics
+ * as Windows' IsTextUnicode: in at least 32 code units, 95% are printable ASCII or whitespace
+ * beside a NUL, all on the same side. A binary file seldom looks like that; when one does, it is
+ * a table of UTF-16 strings, worth reading as text anyway.
+ */
+function utf16WithoutBom(head: Uint8Array): TextEncodingName | undefined {
+  const units = Math.min(head.length >> 1, 4096);
+  if (units < 32 || !head.includes(0)) return undefined;
+  let le = 0;
+  let be = 0;
+  const texty = (b: number): boolean => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
+  for (let i = 0; i < units; i++) {
+    const a = head[2 * i] as number;
+    const b = head[2 * i + 1] as number;
+    if (b === 0 && texty(a)) le++;
+    else if (a === 0 && texty(b)) be++;
+  }
+  if (le >= units * 0.95) return 'utf16le';
+  if (be >= units * 0.95) return 'utf16be';
+  return undefined;
 }
 
 /** True when the bytes cannot be handed on as they are (UTF-8, LF or CRLF). */
@@ -131,9 +158,9 @@ export async function* toUtf8Stream(input: AsyncIterable<Uint8Array>): AsyncGene
   for await (const piece of input) {
     const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
     if (normalizer === undefined) {
-      // a BOM needs 3 bytes; a pipe may hand over fewer at first
+      // a BOM needs 3 bytes, UTF-16 without one 64; a pipe may hand over fewer at first
       head = head === undefined ? buf : Buffer.concat([head, buf]);
-      if (head.length < 4) continue;
+      if (head.length < 4 || (head.length < 64 && head.includes(0))) continue;
       const sniff = sniffText(head.subarray(0, 64 * 1024));
       normalizer = needsDecoding(sniff) ? new TextNormalizer(sniff) : null;
       const first = head;

@@ -32,6 +32,8 @@ describe('dir: encodings and line ends', () => {
       'cr.txt': text.replace(/\r\n/g, '\r'),
       'big-le.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(big, 'utf16le')]),
       'big-cr.txt': big.replace(/\n/g, '\r'),
+      'le-nobom.txt': Buffer.from(text, 'utf16le'),
+      'be-nobom.txt': utf16be(text),
     });
   });
   afterAll(() => t.cleanup());
@@ -49,6 +51,17 @@ describe('dir: encodings and line ends', () => {
     ]);
     expect(run.status).toBe(1);
     expect(leakedSecret(printed(run), [token])).toBeNull();
+  });
+
+  it('finds the token in UTF-16 without a byte-order mark, LE and BE', () => {
+    const { report } = scan('dir', ['le-nobom.txt', 'be-nobom.txt'], { cwd: t.dir });
+    expect(report.errors).toEqual([]);
+    expect(report.scan.stats.binarySkipped).toBe(0);
+    const at = report.findings.map((f) => [f.location.path, f.location.line, f.location.column]).sort();
+    expect(at).toEqual([
+      ['be-nobom.txt', 3, column],
+      ['le-nobom.txt', 3, column],
+    ]);
   });
 
   it('streams big UTF-16 and CR-only files, lines counted', () => {
@@ -88,5 +101,26 @@ describe('text-decode', () => {
   it('leaves plain UTF-8 and binaries alone', () => {
     expect(decodeWhole(Buffer.from('plain\nutf-8\r\n'))).toBeUndefined();
     expect(decodeWhole(Buffer.from([0x0d, 0x00, 0x01, 0x02]))).toBeUndefined();
+    // NULs that are not every other byte of ASCII text: binary, not UTF-16
+    const binary = Buffer.alloc(256);
+    for (let i = 0; i < binary.length; i++) binary[i] = (i * 37) % 7 === 0 ? 0 : (i * 13) & 0xff;
+    expect(sniffText(binary).encoding).toBe('utf8');
+    // a short run of UTF-16 (under 32 code units) is not enough to tell
+    expect(sniffText(Buffer.from('short', 'utf16le')).encoding).toBe('utf8');
+    expect(sniffText(Buffer.from('x'.repeat(40), 'utf16le')).encoding).toBe('utf16le');
+  });
+});
+
+describe('text-decode: streams', () => {
+  it('tells UTF-16 without a BOM even when a pipe hands over one byte at a time', async () => {
+    const { toUtf8Stream } = await import('../../src/core/text-decode.js');
+    const s = 'line one of a log\nline two: value\n';
+    const bytes = Buffer.from(s, 'utf16le');
+    async function* drip(): AsyncGenerator<Uint8Array> {
+      for (const b of bytes) yield Buffer.from([b]);
+    }
+    let out = '';
+    for await (const piece of toUtf8Stream(drip())) out += piece.toString('utf8');
+    expect(out).toBe(s);
   });
 });
