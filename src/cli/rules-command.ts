@@ -1,3 +1,5 @@
+import { withBuiltinRules } from '../rules/shown.js';
+import { createRunRedactor } from '../scan.js';
 import { loadRules } from '../rules/load.js';
 import { checkRules } from '../rules/check.js';
 import type { Io } from './io.js';
@@ -7,12 +9,14 @@ export async function runRulesCommand(name: 'list' | 'test', opts: Record<string
   const dirs = ((opts['rules'] as string[] | undefined) ?? []).map((d) => path.resolve(io.cwd, d));
   const rules = await loadRules({ builtin: opts['builtinRules'] !== false, dirs });
   if (name === 'list') {
+    // A user's rule may quote a real token in its title: the list goes through a run redactor too.
+    const redactor = createRunRedactor(await withBuiltinRules(rules, opts['builtinRules'] !== false));
     const width = Math.max(...rules.map((r) => r.id.length), 2);
     const fam = Math.max(...rules.map((r) => r.family.length), 6);
     io.stdout(`${'ID'.padEnd(width)}  ${'SEVERITY'.padEnd(8)}  ${'PRECISION'.padEnd(9)}  ${'FAMILY'.padEnd(fam)}  ${'EX+/EX-'.padEnd(7)}  TITLE\n`);
     for (const r of rules) {
       const counts = `${r.examples.length}/${r.negativeExamples.length}`;
-      io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.precision.padEnd(9)}  ${r.family.padEnd(fam)}  ${counts.padEnd(7)}  ${r.title}\n`);
+      io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.precision.padEnd(9)}  ${r.family.padEnd(fam)}  ${counts.padEnd(7)}  ${redactor.text(r.title)}\n`);
     }
     return 0;
   }

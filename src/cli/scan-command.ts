@@ -1,5 +1,6 @@
 // Flags → ScanOptions, source construction, report writing and the exit code of the scanning
 // commands (dir, git, ci-log, queue, stdin).
+import { withBuiltinRules, withRedactedText } from '../rules/shown.js';
 import { access, appendFile, constants, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SEVERITY_RANK } from '../analyze/severity.js';
@@ -90,15 +91,16 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   }
   const disabled = new Set(config.disabledRules);
   for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
-  const enabled = loaded.filter((r) => !disabled.has(r.id));
+  const enabled = disabled.size === 0 ? loaded : loaded.filter((r) => !disabled.has(r.id));
   if (enabled.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
   // (a config from the scanned tree cannot set it: loadRepoConfig refuses it with a note)
   const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
   const rules = withMinPrecision(enabled, minPrecision);
   if (rules.length === 0) throw new UsageError(`no rule has precision ${minPrecision} or higher (see: tokensprawl rules list)`);
   // One redactor for the run: the report and every stderr line from here on go through it. It
-  // knows every loaded rule's pattern, also those --min-precision leaves out.
-  const redactor = createRunRedactor(enabled);
+  // knows every loaded rule's pattern, also those --min-precision or disabledRules leave out,
+  // and the built-in ones under --no-builtin-rules: what is not looked for is still not echoed.
+  const redactor = createRunRedactor(await withBuiltinRules(loaded, flags.builtinRules !== false));
   setOutputRedactor(redactor);
   const maxLifetimeSeconds = parseDurationFlag(flags.maxLifetime ? '--max-lifetime' : 'maxLifetime (config)', flags.maxLifetime ?? config.maxLifetime ?? '1h');
   const failOn = flags.failOn ?? config.failOn ?? 'low';
@@ -152,7 +154,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   for (const e of result.errors) err(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
   for (const n of result.scan.notes ?? []) err(`tokensprawl: note: ${n}\n`);
 
-  const report = await render(result, flags, rules, io, now, sarifPrefix(root, io.cwd));
+  const report = await render(result, flags, rules.map((r) => withRedactedText(r, (s) => redactor.text(s))), io, now, sarifPrefix(root, io.cwd));
   if (flags.output) await writeReport(path.resolve(io.cwd, flags.output), report);
   else io.stdout(report);
   if (flags.summary) {
