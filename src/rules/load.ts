@@ -233,10 +233,16 @@ function ruleIdAt(doc: unknown, pointer: string): string | undefined {
   return typeof rule?.id === 'string' ? rule.id : undefined;
 }
 
-async function schemaValidator(): Promise<ValidateFunction> {
-  const [{ Ajv }, text] = await Promise.all([import('ajv'), readFile(SCHEMA_FILE, 'utf8')]);
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  return ajv.compile(JSON.parse(text) as object);
+// Compiling the schema costs about 20 ms: once per process (a fuzz run or a long-lived API user
+// loads rules many times).
+let validator: Promise<ValidateFunction> | undefined;
+function schemaValidator(): Promise<ValidateFunction> {
+  validator ??= (async () => {
+    const [{ Ajv }, text] = await Promise.all([import('ajv'), readFile(SCHEMA_FILE, 'utf8')]);
+    return new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(text) as object);
+  })();
+  validator.catch(() => (validator = undefined));
+  return validator;
 }
 
 /** Paths in messages are absolute here; the CLI shows them relative to where it runs. */
