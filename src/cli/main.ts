@@ -1,18 +1,14 @@
 // The commander program. Only declarations live here: every action imports its module lazily,
 // so `tokensprawl --version` loads nothing heavy.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, UsageError } from '../core/errors.js';
+import { FAIL_ON_CHOICES } from '../core/severity.js';
+import { PRECISIONS } from '../rules/precision.js';
 import { processIo, safeStderr, setOutputRedactor, type Io } from './io.js';
+import { VERSION } from './version.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-export const INFORMATION_URI = 'https://github.com/tokensprawl/tokensprawl';
-
-const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
-const PRECISION_CHOICES = ['very-high', 'high', 'medium', 'low'];
+const SEVERITY_CHOICES = [...FAIL_ON_CHOICES];
+const PRECISION_CHOICES = [...PRECISIONS].reverse();
 
 /** Entry used by bin/: returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {

@@ -4,7 +4,7 @@ import { mergeReports } from '../merge.js';
 import { loadRules } from '../rules/load.js';
 import { createRunRedactor } from '../scan.js';
 import { setOutputRedactor, type Io } from './io.js';
-import { INFORMATION_URI, VERSION } from './main.js';
+import { INFORMATION_URI, VERSION } from './version.js';
 
 /** `tokensprawl merge <reports...>`: one report from shard reports, duplicates dropped by id. */
 export async function runMergeCommand(reports: string[], opts: Record<string, unknown>, io: Io): Promise<number> {

@@ -2,7 +2,7 @@
 // commands (dir, git, ci-log, queue, stdin).
 import { access, appendFile, constants, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SEVERITY_RANK } from '../analyze/severity.js';
+import { atOrAbove } from '../core/severity.js';
 import { loadConfig, loadRepoConfig, findConfig, type Config } from '../config/load.js';
 import { describeError, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Fragment, ScanError, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
@@ -13,7 +13,7 @@ import { createRunRedactor, scan, type ScanOptions } from '../scan.js';
 import { safeStderr, setOutputRedactor, wantsColor, type Io } from './io.js';
 import { parseDurationFlag, parseNow } from './time.js';
 import { createProgress } from './progress.js';
-import { INFORMATION_URI, VERSION } from './main.js';
+import { INFORMATION_URI, VERSION } from './version.js';
 
 export interface ScanFlags {
   format: 'text' | 'json' | 'sarif' | 'github';
@@ -170,9 +170,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
  */
 export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', allowIncomplete: boolean): number {
   if (!allowIncomplete && result.errors.length > 0) return 2;
-  if (failOn === 'none') return 0;
-  const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  return result.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? 1 : 0;
 }
 
 /** The scanned root as seen from the directory the scan ran from, when it lies below it. */

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Binding, JwtAnalysis, Severity } from '../core/types.js';
 import { formatDuration } from '../analyze/duration.js';
-import { SEVERITY_RANK } from '../analyze/severity.js';
+import { compareSeverity } from '../core/severity.js';
 
 const BINDING_LABEL: Record<Binding, string> = {
   none: 'unbound bearer',
@@ -125,7 +125,7 @@ export function renderJwtDetails(a: JwtAnalysis, severity: Severity, now: Date, 
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v}`);
 
-  const problems = [...a.problems].sort((x, y) => SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity]);
+  const problems = [...a.problems].sort((x, y) => compareSeverity(y.severity, x.severity));
   lines.push('');
   if (problems.length === 0) {
     lines.push('no problems found');

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { escapeControlDeep } from '../core/redact.js';
+import { SEVERITIES_WORST_FIRST } from '../core/severity.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 
@@ -7,8 +8,6 @@ export interface TextContext {
   color: boolean;
   now: Date;
 }
-
-const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** A report for people: one block per finding, then a summary line. */
 export function renderText(raw: ScanResult, ctx: TextContext): string {
@@ -32,13 +31,7 @@ function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
   lines.push(`         secret ${f.secret.redacted}  sha256 ${f.secret.sha256.slice(0, 16)}…${f.decodedFrom ? `  decoded from ${f.decodedFrom.join(' → ')}` : ''}`);
   if (l.commit && /^0+$/.test(l.commit)) lines.push(`         staged, not committed yet`);
   else if (l.commit) {
-    const history = f.removedIn
-      ? `; removed in ${f.removedIn.slice(0, 7)}`
-      : f.presentAtHead === true
-        ? '; still present at HEAD'
-        : f.presentAtHead === false
-          ? '; no longer at HEAD (still in history: rotate it)'
-          : '';
+    const history = f.presentAtHead === true ? '; still present at HEAD' : f.presentAtHead === false ? '; no longer at HEAD (still in history: rotate it)' : '';
     lines.push(`         introduced in ${l.commit.slice(0, 7)} by ${l.author ?? '?'} on ${(l.date ?? '').slice(0, 10)}${history}`);
   }
   if (f.jwt) lines.push(`         ${c.dim(summarizeJwt(f.jwt, now))}`);
@@ -60,7 +53,7 @@ function where(f: Finding): string {
 
 function summary(result: ScanResult, c: ChalkInstance): string {
   const active = result.findings.filter((f) => !f.suppressed);
-  const counts = ORDER.map((s) => [s, active.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = SEVERITIES_WORST_FIRST.map((s) => [s, active.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const s = result.scan.stats;
   const scanned: string[] = [];
   if (s.files) scanned.push(`${s.files} file${s.files === 1 ? '' : 's'}`);
