@@ -51,6 +51,15 @@ function collect(value: string, prior: string[]): string[] {
   return [...prior, value];
 }
 
+/** Where the rules come from, for the commands that do not scan (rules list/test, merge): as for a scan of the working directory. */
+function ruleSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
+    .option('--no-builtin-rules', 'only the --rules directories')
+    .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the working directory)')
+    .option('--no-repo-config', 'ignore a .tokensprawl.yaml in the working directory');
+}
+
 /** Options shared by the scanning commands (SPEC "Options shared by the scanning commands"). */
 function scanOptions(cmd: Command): Command {
   return cmd
@@ -159,11 +168,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     ['list', 'the loaded rules, one a line'],
     ['test', "check every rule against its own examples; non-zero on failure"],
   ] as const) {
-    rules
-      .command(name)
-      .description(description)
-      .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
-      .option('--no-builtin-rules', 'only the --rules directories')
+    ruleSourceOptions(rules.command(name).description(description))
       .option('--no-progress', 'accepted for scripts; nothing runs long')
       .option('--debug', 'stack traces for internal errors')
       .action(async (opts: Record<string, unknown>) => {
@@ -172,10 +177,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       });
   }
 
-  program
-    .command('merge')
-    .argument('<reports...>', 'JSON or SARIF reports of shards')
-    .description('merge JSON or SARIF reports of shards into one')
+  ruleSourceOptions(
+    program
+      .command('merge')
+      .argument('<reports...>', 'JSON or SARIF reports of shards')
+      .description('merge JSON or SARIF reports of shards into one'),
+  )
     .addOption(new Option('--format <format>', 'output format (default: that of the inputs)').choices(['json', 'sarif']))
     .option('-o, --output <file>', 'write the merged report there instead of stdout')
     .option('--no-progress', 'accepted for scripts; nothing runs long')
