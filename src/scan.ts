@@ -3,6 +3,7 @@
 import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity } from './analyze/severity.js';
 import { dedupKey, isEarlier } from './core/dedup.js';
+import { InternalError } from './core/errors.js';
 import { findingId } from './core/fingerprint.js';
 import { compareFindings } from './core/order.js';
 import { redact, Redactor, type SecretSpan } from './core/redact.js';
@@ -254,7 +255,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         break;
       default: {
         const never: never = item;
-        throw new Error(`unknown source item ${JSON.stringify(never)}`);
+        throw new InternalError(`unknown source item ${JSON.stringify(never)}`);
       }
     }
     if (opts.onProgress) {
@@ -375,7 +376,7 @@ function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'colum
     }
     default: {
       const never: never = p;
-      throw new Error(`unknown provenance ${JSON.stringify(never)}`);
+      throw new InternalError(`unknown provenance ${JSON.stringify(never)}`);
     }
   }
 }

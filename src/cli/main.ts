@@ -1,7 +1,7 @@
 // The commander program. Only declarations live here: every action imports its module lazily,
 // so `tokensprawl --version` loads nothing heavy.
 import { Command, CommanderError, Option } from 'commander';
-import { describeError, UsageError } from '../core/errors.js';
+import { EXIT, toExit } from '../core/errors.js';
 import { FAIL_ON_CHOICES } from '../core/severity.js';
 import { PRECISIONS } from '../rules/precision.js';
 import { processIo, safeStderr, setOutputRedactor, type Io } from './io.js';
@@ -34,14 +34,12 @@ export async function run(argv: string[], rawIo: Io): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed.
-      return err.exitCode === 0 ? 0 : 2;
+      return err.exitCode === 0 ? EXIT.clean : EXIT.error;
     }
     // Library messages name files by absolute path; here they read relative to the user.
-    const relative = (m: string) => m.split(`${io.cwd}/`).join('');
-    if (err instanceof UsageError) io.stderr(`tokensprawl: ${relative(err.message)}\n`);
-    else io.stderr(`tokensprawl: internal error: ${relative(describeError(err)).split('\n', 1)[0] ?? ''}${debug ? '' : ' (--debug shows where)'}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${relative(err.stack)}\n`);
-    return 2;
+    const { exitCode: code, text } = toExit(err, { debug, cwd: io.cwd });
+    io.stderr(text);
+    return code;
   } finally {
     setOutputRedactor(undefined);
   }

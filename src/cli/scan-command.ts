@@ -5,7 +5,7 @@ import path from 'node:path';
 import { atOrAbove } from '../core/severity.js';
 import type { Config } from '../config/load.js';
 import { displayPath, loadRuleSet } from '../config/rule-set.js';
-import { describeError, TargetError, UsageError } from '../core/errors.js';
+import { describeError, EXIT, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Fragment, ScanError, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
 import { withMinPrecision, type Precision } from '../rules/precision.js';
 import type { Rule } from '../rules/types.js';
@@ -149,8 +149,8 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
  * passes a gate. Otherwise 1 when an unsuppressed finding is at or above failOn, else 0.
  */
 export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', allowIncomplete: boolean): number {
-  if (!allowIncomplete && result.errors.length > 0) return 2;
-  return result.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? 1 : 0;
+  if (!allowIncomplete && result.errors.length > 0) return EXIT.error;
+  return result.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.clean;
 }
 
 /** The scanned root as seen from the directory the scan ran from, when it lies below it. */
