@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { escapeControlDeep } from '../core/redact.js';
 import { loadRules } from '../rules/load.js';
 import { createRunRedactor } from '../scan.js';
-import { renderJwtDetails } from '../report/jwt-summary.js';
+import { renderJwtDetails } from '../report/text.js';
 import { setOutputRedactor, wantsColor, type Io } from './io.js';
 import { parseDurationFlag, parseNow } from './time.js';
 
