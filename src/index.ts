@@ -1,6 +1,6 @@
 // Library API. Importing this module has no side effects.
 export type * from './core/types.js';
-export { UsageError, RuleError, ConfigError, TargetError } from './core/errors.js';
+export { UsageError, RuleError, ConfigError, TargetError, InternalError } from './core/errors.js';
 export { scan, type ScanOptions, type ScanProgress } from './scan.js';
 export { compareFindings } from './core/order.js';
 export { loadRules, BUILTIN_RULES_DIR } from './rules/load.js';

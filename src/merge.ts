@@ -6,14 +6,15 @@
 import { compareFindings, compareStrings } from './core/order.js';
 import { readFile } from 'node:fs/promises';
 import { TargetError, UsageError, describeError, describeJsonError } from './core/errors.js';
-import { SEVERITIES } from './core/types.js';
-import type { Finding, ScanError, ScanResult, ScanStats, Severity } from './core/types.js';
+import { dedupKey, isPreferred } from './core/dedup.js';
+import { isObject } from './core/guards.js';
+import { isSeverity, SEVERITIES, severityRank } from './core/severity.js';
+import type { Finding, ScanError, ScanResult, ScanStats } from './core/types.js';
 import {
   FINGERPRINT_KEY,
   GITHUB_LIMITS,
   fitWithinLimits,
   securitySeverityOf,
-  severityRank,
   type SarifLimits,
   type SarifLog,
   type SarifNotification,
@@ -96,7 +97,7 @@ function reportShape(doc: unknown): { kind: 'json' } | { kind: 'sarif' } | { kin
       !isObject(f) ||
       typeof f.id !== 'string' ||
       typeof f.ruleId !== 'string' ||
-      !SEVERITIES.includes(f.severity as Severity) ||
+      !isSeverity(f.severity) ||
       !isObject(f.location) ||
       typeof f.location.path !== 'string'
     ) {
@@ -127,7 +128,7 @@ export function mergeResults(results: readonly ScanResult[]): { result: ScanResu
     for (const f of r.findings) {
       const key = dedupKey(f);
       const prior = byKey.get(key);
-      if (!prior || preferred(f, prior)) byKey.set(key, f);
+      if (!prior || isPreferred(occurrence(f), occurrence(prior))) byKey.set(key, f);
     }
   }
   const findings = [...byKey.values()].sort(compareFindings);
@@ -160,31 +161,10 @@ export function mergeResults(results: readonly ScanResult[]): { result: ScanResu
   return { result, warnings };
 }
 
-/**
- * History: one finding per id (a secret in a path is one finding across commits). Elsewhere one
- * per id and place, as the scan itself groups them; only exact overlaps between shards collapse.
- */
-function dedupKey(f: Finding): string {
+/** A finding as core/dedup compares them (the scan's own rule: only exact overlaps between shards collapse). */
+function occurrence(f: Finding): Parameters<typeof isPreferred>[0] {
   const l = f.location;
-  if (l.source === 'git') return f.id;
-  return `${f.id}:${l.line}:${l.column}:${l.field ?? ''}:${l.offset ?? ''}:${l.partition ?? ''}`;
-}
-
-/** Whether `a` should replace `b`: an unsuppressed finding, then the earliest commit (date, then sha). */
-function preferred(a: Finding, b: Finding): boolean {
-  if (Boolean(a.suppressed) !== Boolean(b.suppressed)) return !a.suppressed;
-  return isEarlier(a.location.date, a.location.commit, b.location.date, b.location.commit);
-}
-
-function isEarlier(dateA: string | undefined, commitA: string | undefined, dateB: string | undefined, commitB: string | undefined): boolean {
-  const ta = dateA === undefined ? NaN : Date.parse(dateA);
-  const tb = dateB === undefined ? NaN : Date.parse(dateB);
-  if (ta !== tb && !(Number.isNaN(ta) && Number.isNaN(tb))) {
-    if (Number.isNaN(ta)) return false;
-    if (Number.isNaN(tb)) return true;
-    return ta < tb;
-  }
-  return (commitA ?? '') < (commitB ?? '');
+  return { suppressed: Boolean(f.suppressed), at: { date: l.date, commit: l.commit, line: l.line, column: l.column } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +214,7 @@ export function mergeSarif(logs: readonly SarifLog[], limits: SarifLimits = GITH
 
 function resultRank(r: SarifResult): number {
   const sev = r.properties?.severity;
-  if (typeof sev === 'string' && SEVERITIES.includes(sev as Severity)) return severityRank(sev as Severity);
+  if (isSeverity(sev)) return severityRank(sev);
   return r.level === 'error' ? severityRank('high') : r.level === 'warning' ? severityRank('medium') : severityRank('low');
 }
 
@@ -260,12 +240,12 @@ function resultKey(r: SarifResult): string {
 }
 
 function resultPreferred(a: SarifResult, b: SarifResult): boolean {
-  const sa = (a.suppressions?.length ?? 0) > 0;
-  const sb = (b.suppressions?.length ?? 0) > 0;
-  if (sa !== sb) return !sa;
-  const pa = a.properties ?? {};
-  const pb = b.properties ?? {};
-  return isEarlier(optStr(pa.date), optStr(pa.commit), optStr(pb.date), optStr(pb.commit));
+  const occurrence = (r: SarifResult) => {
+    const p = r.properties ?? {};
+    const region = r.locations?.[0]?.physicalLocation?.region;
+    return { suppressed: (r.suppressions?.length ?? 0) > 0, at: { date: optStr(p.date), commit: optStr(p.commit), line: region?.startLine, column: region?.startColumn } };
+  };
+  return isPreferred(occurrence(a), occurrence(b));
 }
 
 function compareResults(a: SarifResult, b: SarifResult): number {
@@ -364,6 +344,3 @@ function optStr(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,7 +1,9 @@
 // The orchestrator: the only module that knows the whole pipeline.
 //   source → fragments → detect → group (locate, redact, fingerprint) → JWT analysis → filters → ScanResult
 import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
-import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
+import { jwtSeverity } from './analyze/severity.js';
+import { dedupKey, isEarlier } from './core/dedup.js';
+import { InternalError } from './core/errors.js';
 import { findingId } from './core/fingerprint.js';
 import { compareFindings } from './core/order.js';
 import { redact, Redactor, type SecretSpan } from './core/redact.js';
@@ -204,7 +206,6 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const notes: string[] = [...(opts.notes ?? [])];
   const pending = new Map<string, Pending>();
   const inlineSuppressed = new Map<string, Pending>();
-  const byId = opts.command === 'git';
   let lastProgress = 0;
   const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
   // JWTs are judged as they are found: a history scan mostly waits for git, and the checks
@@ -219,7 +220,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
       jwtAnalyses.set(sha, analysis);
     }
   };
-  const groups: Groups = { rulesById, byId, pending, inlineSuppressed, onNew };
+  const groups: Groups = { rulesById, pending, inlineSuppressed, onNew };
   const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules));
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
     if (matches.length === 0) return;
@@ -256,7 +257,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
         break;
       default: {
         const never: never = item;
-        throw new Error(`unknown source item ${JSON.stringify(never)}`);
+        throw new InternalError(`unknown source item ${JSON.stringify(never)}`);
       }
     }
     if (opts.onProgress) {
@@ -310,15 +311,13 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
 
 interface Groups {
   rulesById: ReadonlyMap<string, Rule>;
-  /** one finding per id (history), not per place */
-  byId: boolean;
   pending: Map<string, Pending>;
   inlineSuppressed: Map<string, Pending>;
   /** a finding that was not known before went into `pending` */
   onNew: (p: Pending, rule: Rule) => void;
 }
 
-function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, pending, inlineSuppressed, onNew }: Groups): void {
+function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, pending, inlineSuppressed, onNew }: Groups): void {
   for (const m of matches) {
     const rule = rulesById.get(m.ruleId);
     if (!rule) continue;
@@ -338,9 +337,9 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, p
     // Suppressed in detection (inline allow, placeholder): kept apart for --show-suppressed.
     const suppressedBy = m.placeholder ? markPlaceholder(finding, m.placeholder) : m.inlineAllowed ? markInline(finding) : undefined;
     const into = suppressedBy ? inlineSuppressed : pending;
-    const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
+    const key = dedupKey(finding);
     const prior = into.get(key);
-    if (!prior || (byId && isEarlier(location, prior.finding.location))) {
+    if (!prior || (location.source === 'git' && isEarlier(location, prior.finding.location))) {
       const entry = { finding: suppressedBy ?? finding, secret: m.secret };
       into.set(key, entry);
       if (!prior && !suppressedBy) onNew(entry, rule);
@@ -379,19 +378,9 @@ function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'colum
     }
     default: {
       const never: never = p;
-      throw new Error(`unknown provenance ${JSON.stringify(never)}`);
+      throw new InternalError(`unknown provenance ${JSON.stringify(never)}`);
     }
   }
-}
-
-/** Earliest commit wins (author date, then commit id for a stable choice, then place). */
-function isEarlier(a: Location, b: Location): boolean {
-  const da = a.date ?? '';
-  const db = b.date ?? '';
-  if (da !== db) return Date.parse(da) < Date.parse(db);
-  if ((a.commit ?? '') !== (b.commit ?? '')) return (a.commit ?? '') < (b.commit ?? '');
-  // The same commit added it twice to one file: the first place, whichever thread saw it first.
-  return a.line !== b.line ? a.line < b.line : a.column < b.column;
 }
 
 async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, analyses: ReadonlyMap<string, Promise<JwtAnalysis | null>>): Promise<Pending[]> {
@@ -422,9 +411,3 @@ function markInline(f: Finding): Finding {
   return { ...f, suppressed: { by: 'inline', reason: 'tokensprawl:allow comment on the line' } };
 }
 
-/** The highest severity among findings, or null. */
-export function worstSeverity(findings: readonly Finding[]): Finding['severity'] | null {
-  let worst: Finding['severity'] | null = null;
-  for (const f of findings) if (!f.suppressed && (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst])) worst = f.severity;
-  return worst;
-}

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compactVerify, createLocalJWKSet, errors, importJWK } from 'jose';
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import type { SignatureState } from '../core/types.js';
+import { isObject } from '../core/guards.js';
 import { TargetError, UsageError, describeError, describeJsonError } from '../core/errors.js';
 
 /** Offline JWS signature check against a JWK Set. Never throws from verify(). */
@@ -20,9 +21,6 @@ export interface JwksVerifier {
 /** Private members a verification key must not carry; stripped so a full key pair file still works. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'priv'] as const;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** An algorithm to import a key with when it names none (jose needs one). */
 function defaultAlg(key: Record<string, unknown>): string | undefined {

@@ -1,20 +1,12 @@
 import type * as Jose from 'jose';
 import type { Binding, JwtAnalysis, JwtForm, JwtProblem, SignatureState } from '../core/types.js';
+import { isObject } from '../core/guards.js';
 import { formatDuration } from './duration.js';
 import { detectFamily, familyNote, familyProblems } from './families.js';
 import type { JwksVerifier } from './jwks.js';
 import { findWeakSecret, isHmacAlg, type WeakSecret } from './weak-secrets.js';
 
 export type { JwksVerifier } from './jwks.js';
-
-/** Per-scan memo of the costly checks, keyed by the token string; owned by the caller. */
-export interface JwtCache {
-  weakSecret: Map<string, WeakSecret | null>;
-}
-
-export function createJwtCache(): JwtCache {
-  return { weakSecret: new Map() };
-}
 
 export interface JwtOptions {
   /** the instant against which expiry is judged */
@@ -23,8 +15,6 @@ export interface JwtOptions {
   maxLifetimeSeconds: number;
   /** verify signatures offline against this JWK Set */
   jwks?: JwksVerifier;
-  /** memo for the weak-secret check across calls (the same token seen many times) */
-  cache?: JwtCache;
   /** weak-secret candidates; defaults to the shipped list */
   weakSecrets?: readonly WeakSecret[];
 }
@@ -50,9 +40,6 @@ export function looksLikeJwt(s: string): boolean {
   return JWS_SHAPE.test(s) || JWE_SHAPE.test(s);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function pick(src: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -314,18 +301,9 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
   return analysis;
 }
 
-const CACHE_LIMIT = 50_000;
-
+// No memo here: the scan judges each distinct secret (by sha256) once.
 function checkWeakSecret(token: string, alg: string, opts: JwtOptions): WeakSecret | null {
-  const cache = opts.cache?.weakSecret;
-  const hit = cache?.get(token);
-  if (hit !== undefined) return hit;
-  const found = findWeakSecret(token, alg, opts.weakSecrets);
-  if (cache) {
-    if (cache.size >= CACHE_LIMIT) cache.clear(); // bound memory on huge scans
-    cache.set(token, found);
-  }
-  return found;
+  return findWeakSecret(token, alg, opts.weakSecrets);
 }
 
 async function checkSignature(token: string, form: JwtForm, opts: JwtOptions): Promise<SignatureState> {

@@ -1,19 +1,5 @@
+import { maxSeverity, minSeverity } from '../core/severity.js';
 import type { JwtAnalysis, Severity } from '../core/types.js';
-
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-
-/** Negative when a is less severe than b. */
-export function compareSeverity(a: Severity, b: Severity): number {
-  return SEVERITY_RANK[a] - SEVERITY_RANK[b];
-}
-
-export function maxSeverity(...list: Severity[]): Severity {
-  return list.reduce<Severity>((m, s) => (compareSeverity(s, m) > 0 ? s : m), 'info');
-}
-
-export function minSeverity(a: Severity, b: Severity): Severity {
-  return compareSeverity(a, b) <= 0 ? a : b;
-}
 
 function has(a: JwtAnalysis, id: string): boolean {
   return a.problems.some((p) => p.id === id);

@@ -3,10 +3,10 @@ import { analyzeJwt } from '../analyze/jwt.js';
 import { jwtSeverity } from '../analyze/severity.js';
 import { UsageError } from '../core/errors.js';
 import { escapeControlDeep } from '../core/redact.js';
-import { loadRules } from '../rules/load.js';
 import { createRunRedactor } from '../scan.js';
-import { renderJwtDetails } from '../report/jwt-summary.js';
+import { renderJwtDetails } from '../report/text.js';
 import { setOutputRedactor, wantsColor, type Io } from './io.js';
+import { loadCommandRules } from './rules-command.js';
 import { parseDurationFlag, parseNow } from './time.js';
 
 /** `tokensprawl jwt [token]`: decode and judge one token; not a JWT → exit 2. */
@@ -22,8 +22,9 @@ export async function runJwtCommand(tokenArg: string | undefined, opts: Record<s
   // Never echo the input: it is a secret.
   if (!analysis) throw new UsageError(`the input (${token.length} characters) is not a JWT: expected header.payload.signature or a 5-part JWE`);
   const severity = jwtSeverity(analysis, 'high');
-  // Header and claims are the token's content: a kid, jku or claim may hold another secret.
-  const redactor = createRunRedactor(await loadRules({ builtin: true, dirs: [] }));
+  // Header and claims are the token's content: a kid, jku or claim may hold another secret,
+  // found by the rules a scan here would load (built-in, and the config's).
+  const redactor = createRunRedactor((await loadCommandRules({}, io)).redactWith);
   redactor.add(token);
   setOutputRedactor(redactor);
   const shown = redactor.value(analysis);

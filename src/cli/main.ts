@@ -1,18 +1,14 @@
 // The commander program. Only declarations live here: every action imports its module lazily,
 // so `tokensprawl --version` loads nothing heavy.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { describeError, UsageError } from '../core/errors.js';
+import { EXIT, toExit } from '../core/errors.js';
+import { FAIL_ON_CHOICES } from '../core/severity.js';
+import { PRECISIONS } from '../rules/precision.js';
 import { processIo, safeStderr, setOutputRedactor, type Io } from './io.js';
+import { VERSION } from './version.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-export const INFORMATION_URI = 'https://github.com/tokensprawl/tokensprawl';
-
-const SEVERITY_CHOICES = ['info', 'low', 'medium', 'high', 'critical', 'none'];
-const PRECISION_CHOICES = ['very-high', 'high', 'medium', 'low'];
+const SEVERITY_CHOICES = [...FAIL_ON_CHOICES];
+const PRECISION_CHOICES = [...PRECISIONS].reverse();
 
 /** Entry used by bin/: returns the exit code. */
 export async function main(argv: string[], io?: Io): Promise<number> {
@@ -38,14 +34,12 @@ export async function run(argv: string[], rawIo: Io): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed.
-      return err.exitCode === 0 ? 0 : 2;
+      return err.exitCode === 0 ? EXIT.clean : EXIT.error;
     }
     // Library messages name files by absolute path; here they read relative to the user.
-    const relative = (m: string) => m.split(`${io.cwd}/`).join('');
-    if (err instanceof UsageError) io.stderr(`tokensprawl: ${relative(err.message)}\n`);
-    else io.stderr(`tokensprawl: internal error: ${relative(describeError(err)).split('\n', 1)[0] ?? ''}${debug ? '' : ' (--debug shows where)'}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${relative(err.stack)}\n`);
-    return 2;
+    const { exitCode: code, text } = toExit(err, { debug, cwd: io.cwd });
+    io.stderr(text);
+    return code;
   } finally {
     setOutputRedactor(undefined);
   }
@@ -53,6 +47,15 @@ export async function run(argv: string[], rawIo: Io): Promise<number> {
 
 function collect(value: string, prior: string[]): string[] {
   return [...prior, value];
+}
+
+/** Where the rules come from, for the commands that do not scan (rules list/test, merge): as for a scan of the working directory. */
+function ruleSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
+    .option('--no-builtin-rules', 'only the --rules directories')
+    .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the working directory)')
+    .option('--no-repo-config', 'ignore a .tokensprawl.yaml in the working directory');
 }
 
 /** Options shared by the scanning commands (SPEC "Options shared by the scanning commands"). */
@@ -163,11 +166,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     ['list', 'the loaded rules, one a line'],
     ['test', "check every rule against its own examples; non-zero on failure"],
   ] as const) {
-    rules
-      .command(name)
-      .description(description)
-      .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])
-      .option('--no-builtin-rules', 'only the --rules directories')
+    ruleSourceOptions(rules.command(name).description(description))
       .option('--no-progress', 'accepted for scripts; nothing runs long')
       .option('--debug', 'stack traces for internal errors')
       .action(async (opts: Record<string, unknown>) => {
@@ -176,10 +175,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       });
   }
 
-  program
-    .command('merge')
-    .argument('<reports...>', 'JSON or SARIF reports of shards')
-    .description('merge JSON or SARIF reports of shards into one')
+  ruleSourceOptions(
+    program
+      .command('merge')
+      .argument('<reports...>', 'JSON or SARIF reports of shards')
+      .description('merge JSON or SARIF reports of shards into one'),
+  )
     .addOption(new Option('--format <format>', 'output format (default: that of the inputs)').choices(['json', 'sarif']))
     .option('-o, --output <file>', 'write the merged report there instead of stdout')
     .option('--no-progress', 'accepted for scripts; nothing runs long')

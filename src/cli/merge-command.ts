@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { mergeReports } from '../merge.js';
-import { loadRules } from '../rules/load.js';
 import { createRunRedactor } from '../scan.js';
 import { setOutputRedactor, type Io } from './io.js';
-import { INFORMATION_URI, VERSION } from './main.js';
+import { loadCommandRules } from './rules-command.js';
+import { INFORMATION_URI, VERSION } from './version.js';
 
 /** `tokensprawl merge <reports...>`: one report from shard reports, duplicates dropped by id. */
 export async function runMergeCommand(reports: string[], opts: Record<string, unknown>, io: Io): Promise<number> {
@@ -13,8 +13,10 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
   // Like the scans: a report that cannot be written fails before the work, and is written atomically.
   if (output) await checkWritable(path.resolve(io.cwd, output));
   const raw = await mergeReports(reports.map((r) => path.resolve(io.cwd, r)));
+  // The rules a scan here would load (built-in, --rules, the config's): SARIF describes them.
+  const { rules, redactWith } = await loadCommandRules(opts, io);
   // The inputs are files like any other: whatever they hold goes out through the rules' patterns.
-  const redactor = createRunRedactor(await loadRules({ builtin: true, dirs: [] }));
+  const redactor = createRunRedactor(redactWith);
   setOutputRedactor(redactor);
   const merged = raw.kind === 'sarif' ? { ...raw, sarif: redactor.value(raw.sarif) } : { ...raw, result: redactor.value(raw.result) };
   const format = (opts['format'] as 'json' | 'sarif' | undefined) ?? merged.kind;
@@ -26,7 +28,6 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
   } else if (format === 'sarif') {
     // JSON shard reports → one SARIF log, with the rules that fired as they are loaded here.
     const { renderSarif } = await import('../report/sarif.js');
-    const rules = await loadRules({ builtin: true, dirs: [] });
     const out = renderSarif(merged.result, { rules: new Map(rules.map((r) => [r.id, r])), version: VERSION, informationUri: INFORMATION_URI });
     warnings.push(...out.warnings);
     text = out.text;

@@ -1,20 +1,20 @@
 // Flags → ScanOptions, source construction, report writing and the exit code of the scanning
 // commands (dir, git, ci-log, queue, stdin).
-import { withBuiltinRules, withRedactedText } from '../rules/shown.js';
+import { withRedactedText } from '../rules/shown.js';
 import { access, appendFile, constants, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SEVERITY_RANK } from '../analyze/severity.js';
-import { loadConfig, loadRepoConfig, findConfig, type Config } from '../config/load.js';
-import { describeError, TargetError, UsageError } from '../core/errors.js';
+import { atOrAbove } from '../core/severity.js';
+import type { Config } from '../config/load.js';
+import { displayPath, loadRuleSet } from '../config/rule-set.js';
+import { describeError, EXIT, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Fragment, ScanError, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
-import { loadRules } from '../rules/load.js';
 import { withMinPrecision, type Precision } from '../rules/precision.js';
 import type { Rule } from '../rules/types.js';
 import { createRunRedactor, scan, type ScanOptions } from '../scan.js';
 import { safeStderr, setOutputRedactor, wantsColor, type Io } from './io.js';
 import { parseDurationFlag, parseNow } from './time.js';
 import { createProgress } from './progress.js';
-import { INFORMATION_URI, VERSION } from './main.js';
+import { INFORMATION_URI, VERSION } from './version.js';
 
 export interface ScanFlags {
   format: 'text' | 'json' | 'sarif' | 'github';
@@ -70,29 +70,9 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
 async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
-  const { config, trusted, notes: configNotes, errors: configErrors } = await readConfig(flags, root, io.cwd);
-
-  const loaded = await loadRules({
-    builtin: flags.builtinRules !== false,
-    dirs: [...(trusted ? config.rules : []), ...flags.rules.map((d) => path.resolve(io.cwd, d))],
-  });
-  // Rule folders named by a config from the scanned tree add rules; they may not replace a
-  // built-in or user rule (same id), and a bad one is an error of the scan, not of the run.
-  if (!trusted && config.rules.length > 0) {
-    try {
-      const known = new Set(loaded.map((r) => r.id));
-      const extra = await loadRules({ builtin: false, dirs: config.rules });
-      const clashing = extra.filter((r) => known.has(r.id));
-      loaded.push(...extra.filter((r) => !known.has(r.id)));
-      if (clashing.length > 0) configNotes.push(`rules from the scanned tree's config may not replace loaded rules; not applied: ${clashing.map((r) => r.id).join(', ')}`);
-    } catch (err) {
-      configErrors.push({ target: 'config rules', message: `rules from the scanned tree's config not loaded: ${describeError(err).split('\n').join('; ')}` });
-    }
-  }
-  const disabled = new Set(config.disabledRules);
-  for (const id of disabled) if (!loaded.some((r) => r.id === id)) io.stderr(`tokensprawl: note: disabledRules names "${id}", which is not a loaded rule (see: tokensprawl rules list)\n`);
-  const enabled = disabled.size === 0 ? loaded : loaded.filter((r) => !disabled.has(r.id));
-  if (enabled.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
+  const ruleSet = await loadRuleSet({ builtin: flags.builtinRules !== false, ruleDirs: flags.rules, config: flags.config, root, repoConfig: flags.repoConfig, cwd: io.cwd });
+  const { config, rules: enabled, notes: configNotes, errors: configErrors } = ruleSet;
+  for (const w of ruleSet.warnings) io.stderr(`tokensprawl: note: ${w}\n`);
   // (a config from the scanned tree cannot set it: loadRepoConfig refuses it with a note)
   const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
   const rules = withMinPrecision(enabled, minPrecision);
@@ -100,7 +80,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   // One redactor for the run: the report and every stderr line from here on go through it. It
   // knows every loaded rule's pattern, also those --min-precision or disabledRules leave out,
   // and the built-in ones under --no-builtin-rules: what is not looked for is still not echoed.
-  const redactor = createRunRedactor(await withBuiltinRules(loaded, flags.builtinRules !== false));
+  const redactor = createRunRedactor(ruleSet.redactWith);
   setOutputRedactor(redactor);
   const maxLifetimeSeconds = parseDurationFlag(flags.maxLifetime ? '--max-lifetime' : 'maxLifetime (config)', flags.maxLifetime ?? config.maxLifetime ?? '1h');
   const failOn = flags.failOn ?? config.failOn ?? 'low';
@@ -171,10 +151,8 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
  * passes a gate. Otherwise 1 when an unsuppressed finding is at or above failOn, else 0.
  */
 export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', allowIncomplete: boolean): number {
-  if (!allowIncomplete && result.errors.length > 0) return 2;
-  if (failOn === 'none') return 0;
-  const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  if (!allowIncomplete && result.errors.length > 0) return EXIT.error;
+  return result.findings.some((f) => !f.suppressed && atOrAbove(f.severity, failOn)) ? EXIT.findings : EXIT.clean;
 }
 
 /** The scanned root as seen from the directory the scan ran from, when it lies below it. */
@@ -313,30 +291,6 @@ async function prepareSource(
       return { root: io.cwd, targets: [name], makeSource: () => stdinSource(io.stdin(), name) };
     }
   }
-}
-
-/**
- * The user's own --config is trusted (and a bad one stops the run); a config found in the
- * scanned tree is tree content: limited (loadRepoConfig), a bad one is an error of the scan,
- * and --no-repo-config ignores it. Every config applied is named in the notes.
- */
-async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[] }> {
-  const none: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
-  if (flags.config) {
-    const file = path.resolve(cwd, flags.config);
-    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [] };
-  }
-  const found = await findConfig(root);
-  if (!found) return { config: none, trusted: true, notes: [], errors: [] };
-  const label = displayPath(found, cwd);
-  if (flags.repoConfig === false) return { config: none, trusted: true, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
-  const outcome = await loadRepoConfig(found, label, (d) => parseDurationFlag('maxLifetime (config)', d));
-  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
-}
-
-function displayPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
 }
 
 /**

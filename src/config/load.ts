@@ -4,11 +4,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
-import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import ignore from 'ignore';
 import type * as Yaml from 'yaml';
-import { ConfigError, TargetError, describeError, describeName } from '../core/errors.js';
+import { ConfigError, TargetError, describeError } from '../core/errors.js';
+import { describeSchemaError } from '../core/schema-errors.js';
+import { severityRank } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
+import { isObject } from '../core/guards.js';
 import type { AllowEntry } from '../filters/allowlist.js';
 import { DURATION_PATTERN, EXPIRES_PATTERN, RULE_ID_PATTERN, configSchema } from './schema.js';
 
@@ -96,8 +99,9 @@ export interface RepoConfigOutcome {
   error?: string;
 }
 
-const FAIL_ON_RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4, none: 5 };
 const DEFAULT_FAIL_ON = 'low';
+/** `none` ranks above every severity: it never fails. */
+const failOnRank = (s: Severity | 'none'): number => (s === 'none' ? Infinity : severityRank(s));
 const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
 /** Names no real ignore entry should match: an entry that ignores them ignores everything. */
 const PROBES = ['tokensprawl-probe-7f3a', 'tokensprawl-probe-7f3a/', 'a/b/tokensprawl-probe-7f3a', 'src/x.ts', '.env'];
@@ -122,7 +126,7 @@ export async function loadRepoConfig(file: string, label: string, parseDuration:
   if (config.disabledRules.length > 0) refused.push(`disabledRules (${config.disabledRules.length})`);
   // running fewer rules narrows what the gate sees
   if (config.minPrecision !== undefined && config.minPrecision !== 'low') refused.push(`minPrecision: ${config.minPrecision}`);
-  if (config.failOn !== undefined && (FAIL_ON_RANK[config.failOn] ?? 5) > (FAIL_ON_RANK[DEFAULT_FAIL_ON] ?? 1)) refused.push(`failOn: ${config.failOn}`);
+  if (config.failOn !== undefined && failOnRank(config.failOn) > failOnRank(DEFAULT_FAIL_ON)) refused.push(`failOn: ${config.failOn}`);
   if (config.maxLifetime !== undefined) {
     let seconds = Number.POSITIVE_INFINITY;
     try {
@@ -203,7 +207,7 @@ export function parseConfig(text: string, file: string): Config {
   // compiled once per process: about 20 ms each time otherwise
   const validate = (configValidator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<RawConfig>(configSchema));
   const problems: string[] = [];
-  if (!validate(value)) problems.push(...dedupe((validate.errors ?? []).map(describeAjvError)));
+  if (!validate(value)) problems.push(...dedupe((validate.errors ?? []).map((e) => describeSchemaError(e, { patterns: FRIENDLY_PATTERN, unknownKey: 'setting' }))));
   problems.push(...semanticProblems(value));
   if (problems.length > 0) throw configError(file, problems);
 
@@ -237,9 +241,6 @@ function semanticProblems(value: unknown): string[] {
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isRealDate(s: string): boolean {
   const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
@@ -247,27 +248,6 @@ function isRealDate(s: string): boolean {
   const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   const check = new Date(Date.UTC(y, m - 1, d));
   return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
-}
-
-function describeAjvError(e: ErrorObject): string {
-  const at = safePointer(e.instancePath) || '/';
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const extra = String((e.params as { additionalProperty?: unknown }).additionalProperty);
-      return `${safePointer(e.instancePath)}/${extra.length <= 24 ? extra : describeName(extra)} is not a known setting`;
-    }
-    case 'enum': {
-      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-      return `${at} must be one of ${allowed.map(String).join(', ')}`;
-    }
-    case 'pattern': {
-      const pattern = String((e.params as { pattern?: unknown }).pattern);
-      // Values are never echoed: a user may have pasted the secret itself where its hash belongs.
-      return `${at} ${FRIENDLY_PATTERN[pattern] ?? `must match pattern ${pattern}`}`;
-    }
-    default:
-      return `${at} ${e.message ?? 'is invalid'}`;
-  }
 }
 
 function configError(file: string, problems: string[]): ConfigError {
@@ -280,12 +260,4 @@ function dedupe(items: string[]): string[] {
 
 function firstLine(s: string): string {
   return s.split('\n', 1)[0] ?? s;
-}
-
-/** A JSON pointer into the config with long keys cut: a key may be a pasted secret. */
-function safePointer(pointer: string): string {
-  return pointer
-    .split('/')
-    .map((seg) => (seg.length <= 24 ? seg : describeName(seg)))
-    .join('/');
 }

@@ -1,6 +1,9 @@
 // JSON Schema (draft-07) of `.tokensprawl.yaml`. Unknown keys are errors: a typo such as
 // `disableRules` must not silently do nothing.
 
+import { FAIL_ON_CHOICES } from '../core/severity.js';
+import { PRECISIONS } from '../rules/precision.js';
+
 export const RULE_ID_PATTERN = '^[a-z0-9][a-z0-9-]*$';
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 /** a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone */
@@ -52,11 +55,11 @@ export const configSchema = {
     },
     failOn: {
       description: 'lowest severity that makes the scan exit 1',
-      enum: ['info', 'low', 'medium', 'high', 'critical', 'none'],
+      enum: FAIL_ON_CHOICES,
     },
     minPrecision: {
       description: 'only run rules of at least this precision (generic context rules are medium unless they say otherwise)',
-      enum: ['very-high', 'high', 'medium', 'low'],
+      enum: [...PRECISIONS].reverse(),
     },
     rules: {
       description: 'extra rule directories, rule files (.yaml) or gitleaks rule files (.toml), relative to this file',

@@ -53,17 +53,6 @@ export function looksEncoded(value: string): boolean {
   return looksBase64(t) || looksUrlEncoded(t);
 }
 
-/**
- * When the first peeled layer is `json` or `url`, the decoded text repeats what the raw value
- * already shows (same token, same characters), so scanning the raw value too would report each
- * secret twice. A base64 layer hides its content; but note that the detector peels base64 runs
- * of raw fragments itself, so a source that emits decoded base64 texts should drop the raw one.
- */
-export function shadowsRaw(decoded: readonly DecodedText[]): boolean {
-  const first = decoded[0]?.layers[0];
-  return first === 'json' || first === 'url';
-}
-
 /** Escape one JSON pointer segment (RFC 6901). */
 export function pointerSegment(key: string): string {
   return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;

@@ -1,4 +1,14 @@
-// Typed errors. Only the CLI maps them to exit codes (UsageError family → 2).
+// Typed errors, and the one place that turns any thrown value into what the user sees and the
+// exit code (toExit; the CLI calls it, and only the CLI writes it out):
+//   UsageError    a flag or argument that cannot work               exit 2, its message
+//   ConfigError   a configuration file that does not validate       exit 2, its message
+//   RuleError     a rule file or folder that does not load          exit 2, its message
+//   TargetError   a named target that does not exist or cannot open exit 2, its message
+//   InternalError a state the code should never reach (a bug)       exit 2, one line; the stack with --debug
+// Anything else thrown is treated as an internal error.
+
+/** The exit codes of every command: 0 clean, 1 findings at or above --fail-on, 2 could not run or not everything was read. */
+export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
 /** Bad input that stops the whole run: usage, config, rules, a missing target. Exit code 2. */
 export class UsageError extends Error {
@@ -21,6 +31,37 @@ export class ConfigError extends UsageError {
 /** A named target (path, repository, dump, report) that does not exist or cannot be opened. */
 export class TargetError extends UsageError {
   override name = 'TargetError';
+}
+
+/** A state the code should never reach: a bug, reported as one line (the stack with --debug). */
+export class InternalError extends Error {
+  override name = 'InternalError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export type ErrorKind = 'usage' | 'config' | 'rules' | 'target' | 'internal';
+
+export function errorKind(err: unknown): ErrorKind {
+  if (err instanceof ConfigError) return 'config';
+  if (err instanceof RuleError) return 'rules';
+  if (err instanceof TargetError) return 'target';
+  if (err instanceof UsageError) return 'usage';
+  return 'internal';
+}
+
+/**
+ * What the user sees of an error that stopped a command, and the exit code. Known errors show
+ * their message (which may list several problems, one a line); anything else is one line that
+ * says it is a bug. The stack follows only under `debug`. Absolute paths below `cwd` read relative.
+ */
+export function toExit(err: unknown, opts: { debug: boolean; cwd?: string }): { exitCode: number; text: string } {
+  const relative = (m: string) => (opts.cwd ? m.split(`${opts.cwd}/`).join('') : m);
+  const stack = opts.debug && err instanceof Error && err.stack ? `${relative(err.stack)}\n` : '';
+  if (errorKind(err) !== 'internal') return { exitCode: EXIT.error, text: `tokensprawl: ${relative((err as Error).message)}\n${stack}` };
+  const first = relative(describeError(err)).split('\n', 1)[0] ?? '';
+  return { exitCode: EXIT.error, text: `tokensprawl: internal error: ${first}${opts.debug ? '' : ' (--debug shows where)'}\n${stack}` };
 }
 
 /** A message for a caught value, without its stack. */

@@ -118,11 +118,14 @@ export class Redactor {
 /**
  * Control characters (C0 incl. ESC, CR, BEL; DEL; C1) and bidi overrides/isolates escaped as
  * \xNN / \u{NNNN}, so that a scanned name cannot move the cursor, recolour, or reorder a terminal
- * line. Tabs and newlines are escaped too: one value stays on one line.
+ * line. Tabs and newlines are escaped too: one value stays on one line, unless `keep` names
+ * them (a format that encodes line ends its own way: GitHub workflow commands).
+ * The one control-character escaper of every output: terminal, annotations, Markdown summary.
  */
-export function escapeControl(s: string): string {
+export function escapeControl(s: string, keep = ''): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (keep.includes(c)) return c;
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
   });

@@ -168,8 +168,6 @@ export interface Finding {
   location: Location;
   decodedFrom?: DecodeLayer[];
   jwt?: JwtAnalysis;
-  /** history scans: the commit in which the secret left the path, when known */
-  removedIn?: string;
   /** history scans: whether the secret is still in that path at HEAD, when known */
   presentAtHead?: boolean;
   /** set by filters when --show-suppressed keeps a suppressed finding */

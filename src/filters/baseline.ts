@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { DocumentSplitter, type DocumentPart } from '../core/json-stream.js';
 import { TargetError, UsageError, describeError, describeJsonError } from '../core/errors.js';
 import type { Finding } from '../core/types.js';
+import { isObject } from '../core/guards.js';
 
 export interface FilterOutcome {
   kept: Finding[];
@@ -123,6 +124,3 @@ function baselineIds(doc: unknown): Set<string> | string {
   return ids;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

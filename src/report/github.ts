@@ -1,7 +1,8 @@
 // `--format github`: GitHub Actions workflow commands, one annotation per finding, so a pull
 // request shows findings on its diff without code scanning (which private repositories pay for).
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-import { compareSeverity } from '../analyze/severity.js';
+import { compareSeverity } from '../core/severity.js';
+import { escapeControl } from '../core/redact.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 
@@ -66,17 +67,13 @@ function command(name: Command, props: Record<string, string | number>, message:
 }
 
 /**
- * Other control characters (ESC, NUL, the C1 range, line and paragraph separators) are shown as
- * `\u001b` text: GitHub's runner would pass them to the log, where they can move the cursor or
- * hide what follows.
+ * The message part, escaped as @actions/core's escapeData does: `%`, CR, LF. Other control
+ * characters (ESC, NUL, the C1 range, line separators, bidi controls) are first shown as `\x1b`
+ * text: GitHub's runner would pass them to the log, where they can move the cursor or hide what
+ * follows. A tab is kept.
  */
-function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** The message part, escaped as @actions/core's escapeData does: `%`, CR, LF. */
 export function escapeData(s: string): string {
-  return visible(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(s, '\t\r\n').replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A property value, escaped as @actions/core's escapeProperty does: also `:` and `,`. */

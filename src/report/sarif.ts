@@ -2,7 +2,7 @@
 // Reporters see redacted findings only; nothing here can leak a raw secret.
 
 import { gzipSync } from 'node:zlib';
-import { SEVERITIES } from '../core/types.js';
+import { severityRank } from '../core/severity.js';
 import type { Finding, JwtAnalysis, ScanResult, Severity } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 
@@ -127,10 +127,6 @@ const LEVEL: Record<Severity, SarifLevel> = {
 };
 
 const MAX_DESCRIPTION = 1024;
-
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
 
 export function levelOf(s: Severity): SarifLevel {
   return LEVEL[s];
@@ -424,8 +420,7 @@ export function messageText(f: Finding, member?: string): string {
       const who = loc.author ? ` by ${loc.author}` : '';
       const when = loc.date ? ` on ${day(loc.date)}` : '';
       let s = loc.commit ? `Introduced in ${shortSha(loc.commit)}${who}${when}` : 'Found in git history';
-      if (f.removedIn) s += `, removed in ${shortSha(f.removedIn)}`;
-      else if (f.presentAtHead === true) s += ', still present at HEAD';
+      if (f.presentAtHead === true) s += ', still present at HEAD';
       sentences.push(`${s}.`);
       break;
     }
@@ -496,7 +491,6 @@ function resultProperties(f: Finding, member: string | undefined): Record<string
   for (const key of ['commit', 'author', 'date', 'job', 'step', 'queue', 'partition', 'offset', 'messageId', 'field'] as const) {
     if (loc[key] !== undefined) props[key] = loc[key];
   }
-  if (f.removedIn !== undefined) props.removedIn = f.removedIn;
   if (f.presentAtHead !== undefined) props.presentAtHead = f.presentAtHead;
   if (f.decodedFrom && f.decodedFrom.length > 0) props.decodedFrom = f.decodedFrom;
   if (f.jwt) {

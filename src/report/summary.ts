@@ -2,7 +2,9 @@
 // by severity and by rule, the worst findings, JWT facts. Every string that came from the scan
 // (paths, titles, authors, job names, notes) is escaped for Markdown and HTML, since GitHub
 // renders the summary as Markdown with HTML allowed; secrets appear only redacted.
-import { compareSeverity } from '../analyze/severity.js';
+import { formatDuration } from '../analyze/duration.js';
+import { escapeControl } from '../core/redact.js';
+import { compareSeverity, SEVERITIES_WORST_FIRST } from '../core/severity.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 
@@ -14,7 +16,6 @@ export interface SummaryContext {
   maxFindings?: number;
 }
 
-const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
 export function renderSummary(result: ScanResult, ctx: SummaryContext): string {
@@ -37,7 +38,7 @@ export function renderSummary(result: ScanResult, ctx: SummaryContext): string {
 
   if (active.length > 0) {
     out.push('', '| severity | findings |', '| --- | ---: |');
-    for (const sev of ORDER) {
+    for (const sev of SEVERITIES_WORST_FIRST) {
       const n = active.filter((f) => f.severity === sev).length;
       if (n > 0) out.push(`| ${ICON[sev]} ${sev} | ${n} |`);
     }
@@ -108,20 +109,8 @@ function jwtFacts(jwts: Finding[]): string[] {
     lines.push(`- problems: ${[...problems].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => `${code(id)} ×${n}`).join(', ')}`);
   }
   const lifetimes = analyses.map((a) => a.lifetimeSeconds).filter((x): x is number => x !== null);
-  if (lifetimes.length > 0) lines.push(`- longest lifetime: ${duration(Math.max(...lifetimes))}`);
+  if (lifetimes.length > 0) lines.push(`- longest lifetime: ${formatDuration(Math.max(...lifetimes))}`);
   return lines;
-}
-
-function duration(seconds: number): string {
-  if (seconds >= 86400) return `${Math.round(seconds / 86400)}d`;
-  if (seconds >= 3600) return `${Math.round(seconds / 3600)}h`;
-  if (seconds >= 60) return `${Math.round(seconds / 60)}m`;
-  return `${seconds}s`;
-}
-
-/** Control characters (line breaks included: a table row is one line) as visible `\uXXXX`. */
-function visible(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -130,7 +119,8 @@ function visible(s: string): string {
  * then `& < > " '` become entities (so nothing is a tag).
  */
 export function md(s: string): string {
-  return visible(s)
+  // control characters first (line breaks included: a table row is one line)
+  return escapeControl(s)
     .replace(/[\\`*_{}[\]()#+\-.!|~@:]/g, (c) => `\\${c}`)
     .replace(/[&<>"']/g, (c) => ENTITY[c] ?? c);
 }

@@ -1,14 +1,16 @@
+// The text reports, for people at a terminal: a scan's findings, and one token's facts (`jwt`).
+// The only module that colours (chalk); colour only when the context asks for it.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { formatDuration } from '../analyze/duration.js';
 import { escapeControlDeep } from '../core/redact.js';
-import type { Finding, ScanResult, Severity } from '../core/types.js';
-import { summarizeJwt } from './jwt-summary.js';
+import { compareSeverity, SEVERITIES_WORST_FIRST } from '../core/severity.js';
+import type { Finding, JwtAnalysis, ScanResult, Severity } from '../core/types.js';
+import { BINDING_LABEL, claimText, relative, summarizeJwt } from './jwt-summary.js';
 
 export interface TextContext {
   color: boolean;
   now: Date;
 }
-
-const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** A report for people: one block per finding, then a summary line. */
 export function renderText(raw: ScanResult, ctx: TextContext): string {
@@ -26,19 +28,13 @@ export function renderText(raw: ScanResult, ctx: TextContext): string {
 
 function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
   const l = f.location;
-  const sev = paint(c, f.severity)(f.severity.toUpperCase().padEnd(8));
+  const sev = severityColour(c, f.severity)(f.severity.toUpperCase().padEnd(8));
   const lines = [`${sev} ${c.bold(f.ruleId)}  ${f.title}${f.suppressed ? c.dim(` (suppressed: ${f.suppressed.by}${f.suppressed.by === 'placeholder' && f.suppressed.reason ? `, ${f.suppressed.reason}` : ''})`) : ''}`];
   lines.push(`         ${c.underline(`${l.path}:${l.line}:${l.column}`)}${where(f)}`);
   lines.push(`         secret ${f.secret.redacted}  sha256 ${f.secret.sha256.slice(0, 16)}…${f.decodedFrom ? `  decoded from ${f.decodedFrom.join(' → ')}` : ''}`);
   if (l.commit && /^0+$/.test(l.commit)) lines.push(`         staged, not committed yet`);
   else if (l.commit) {
-    const history = f.removedIn
-      ? `; removed in ${f.removedIn.slice(0, 7)}`
-      : f.presentAtHead === true
-        ? '; still present at HEAD'
-        : f.presentAtHead === false
-          ? '; no longer at HEAD (still in history: rotate it)'
-          : '';
+    const history = f.presentAtHead === true ? '; still present at HEAD' : f.presentAtHead === false ? '; no longer at HEAD (still in history: rotate it)' : '';
     lines.push(`         introduced in ${l.commit.slice(0, 7)} by ${l.author ?? '?'} on ${(l.date ?? '').slice(0, 10)}${history}`);
   }
   if (f.jwt) lines.push(`         ${c.dim(summarizeJwt(f.jwt, now))}`);
@@ -60,7 +56,7 @@ function where(f: Finding): string {
 
 function summary(result: ScanResult, c: ChalkInstance): string {
   const active = result.findings.filter((f) => !f.suppressed);
-  const counts = ORDER.map((s) => [s, active.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = SEVERITIES_WORST_FIRST.map((s) => [s, active.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const s = result.scan.stats;
   const scanned: string[] = [];
   if (s.files) scanned.push(`${s.files} file${s.files === 1 ? '' : 's'}`);
@@ -78,11 +74,11 @@ function summary(result: ScanResult, c: ChalkInstance): string {
     const head = errs > 0 ? c.yellow(`no findings in what could be scanned, but ${errs} target${errs === 1 ? '' : 's'} could not be scanned`) : c.green('no findings');
     return `${head}; ${tail}`;
   }
-  const bySev = counts.map(([sev, n]) => paint(c, sev)(`${n} ${sev}`)).join(', ');
+  const bySev = counts.map(([sev, n]) => severityColour(c, sev)(`${n} ${sev}`)).join(', ');
   return `${active.length} finding${active.length === 1 ? '' : 's'} (${bySev})${errs ? c.yellow(`, ${errs} error${errs === 1 ? '' : 's'}`) : ''}; ${tail}`;
 }
 
-function paint(c: ChalkInstance, s: Severity): (t: string) => string {
+function severityColour(c: ChalkInstance, s: Severity): (t: string) => string {
   switch (s) {
     case 'critical':
       return (t) => c.bgRed.white.bold(t);
@@ -95,4 +91,67 @@ function paint(c: ChalkInstance, s: Severity): (t: string) => string {
     case 'info':
       return (t) => c.gray(t);
   }
+}
+
+/**
+ * The text output of `tokensprawl jwt`: a small table of the token's facts and its problems,
+ * worst first. Colour only when opts.color.
+ */
+export function renderJwtDetails(a: JwtAnalysis, severity: Severity, now: Date, opts: { color: boolean }): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const paint = (s: Severity): ((t: string) => string) => severityColour(c, s);
+  const rows: [string, string][] = [];
+  const claims = a.claims ?? {};
+
+  const algText = typeof a.header.alg === 'string' ? a.header.alg : '?';
+  const typText = typeof a.header.typ === 'string' ? `, typ ${a.header.typ}` : '';
+  const encText = typeof a.header.enc === 'string' ? `, enc ${a.header.enc}` : '';
+  rows.push(['form', `${a.form.toUpperCase()} (alg ${algText}${encText}${typText})`]);
+  if (typeof a.header.kid === 'string') rows.push(['key id', a.header.kid]);
+
+  if (a.form !== 'jwe') {
+    rows.push(['issuer', claimText(claims.iss) ?? '-']);
+    if (a.family) rows.push(['family', a.family]);
+    rows.push(['subject', claimText(claims.sub) ?? '-']);
+    rows.push(['audience', a.audience.length > 0 ? a.audience.join(', ') : '- (none)']);
+    const client = claimText(claims.client_id) ?? claimText(claims.azp);
+    if (client !== null) rows.push(['client', client]);
+    const scope = claimText(claims.scope) ?? claimText(claims.scp);
+    if (scope !== null) rows.push(['scope', scope]);
+    const roles = claimText(claims.roles);
+    if (roles !== null) rows.push(['roles', roles]);
+    rows.push(['issued', a.issuedAt ? `${a.issuedAt} (${relative(a.issuedAt, now)})` : '-']);
+    if (a.notBefore && a.notBefore !== a.issuedAt) rows.push(['not before', `${a.notBefore} (${relative(a.notBefore, now)})`]);
+    const expiry = a.expiresAt
+      ? `${a.expiresAt} (${a.expired ? `expired ${relative(a.expiresAt, now)}` : `expires ${relative(a.expiresAt, now)}`})`
+      : 'never';
+    rows.push(['expires', a.expired ? paint('low')(expiry) : expiry]);
+    rows.push(['lifetime', a.lifetimeSeconds !== null ? formatDuration(a.lifetimeSeconds) : '-']);
+    rows.push(['binding', a.problems.some((p) => p.id === 'dpop-proof') ? 'DPoP proof (signed by the key in its header)' : BINDING_LABEL[a.binding]]);
+  } else {
+    rows.push(['claims', 'encrypted (not readable without the key)']);
+  }
+  const sigText: Record<JwtAnalysis['signature'], string> = {
+    valid: c.green('valid (JWK Set)'),
+    invalid: paint('high')('INVALID (JWK Set)'),
+    unverified: 'unverified',
+  };
+  rows.push(['signature', sigText[a.signature]]);
+  rows.push(['severity', paint(severity)(severity)]);
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${c.bold(k.padEnd(width))}  ${v}`);
+
+  const problems = [...a.problems].sort((x, y) => compareSeverity(y.severity, x.severity));
+  lines.push('');
+  if (problems.length === 0) {
+    lines.push('no problems found');
+  } else {
+    lines.push(c.bold('problems'));
+    const sevWidth = Math.max(...problems.map((p) => p.severity.length));
+    for (const p of problems) {
+      lines.push(`  ${paint(p.severity)(p.severity.padEnd(sevWidth))}  ${p.id}: ${p.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

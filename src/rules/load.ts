@@ -4,7 +4,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { describeName, RuleError } from '../core/errors.js';
+import { RuleError } from '../core/errors.js';
+import { describeSchemaError } from '../core/schema-errors.js';
 import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
 import { parseGitleaksToml } from './gitleaks.js';
@@ -215,14 +216,10 @@ async function ruleFiles(dirOrFile: string): Promise<string[]> {
     .sort();
 }
 
-/** "/rules/3/severity must be equal to one of the allowed values (id: foo)" */
+/** "/rules/3/severity must be one of info, low, … (rule foo)" */
 export function describeAjvError(e: ErrorObject, doc?: unknown): string {
-  const at = e.instancePath.split('/').map((seg) => (seg.length <= 24 ? seg : describeName(seg))).join('/') || '/';
-  let detail = e.message ?? 'is invalid';
-  if (e.keyword === 'additionalProperties') detail = `has unknown field ${describeName(String(e.params['additionalProperty']))}`;
-  if (e.keyword === 'enum') detail += `: ${(e.params['allowedValues'] as unknown[]).join(', ')}`;
-  const id = ruleIdAt(doc, at);
-  return `${at} ${detail}${id ? ` (rule ${id})` : ''}`;
+  const id = ruleIdAt(doc, e.instancePath);
+  return `${describeSchemaError(e, { unknownKey: 'field' })}${id ? ` (rule ${id})` : ''}`;
 }
 
 function ruleIdAt(doc: unknown, pointer: string): string | undefined {

@@ -1,4 +1,3 @@
-import { loadRules } from './load.js';
 import type { Rule } from './types.js';
 
 /**
@@ -16,16 +15,3 @@ export function withRedactedText(rule: Rule, redact: (s: string) => string): Rul
   };
 }
 
-/**
- * The rules a run's redactor needs: these, and every built-in rule they lack (under
- * --no-builtin-rules a GitHub token in a file name must still not be printed). The same list
- * when nothing is missing, so that the scan's detector is shared.
- */
-export async function withBuiltinRules(rules: Rule[], builtinLoaded: boolean): Promise<Rule[]> {
-  // (a user rule with a built-in id replaced that rule: its pattern is the user's choice)
-  if (builtinLoaded) return rules;
-  const ids = new Set(rules.map((r) => r.id));
-  const builtin = await loadRules({ builtin: true, dirs: [] });
-  const missing = builtin.filter((r) => !ids.has(r.id));
-  return missing.length === 0 ? rules : [...rules, ...missing];
-}

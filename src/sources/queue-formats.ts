@@ -2,6 +2,7 @@
 // A message becomes metadata (queue, partition, offset, id) and parts: text ranges of the
 // dump, each named by the JSON pointer of its field.
 import { MIN_SECRET_LENGTH, pointerSegment } from '../core/decode.js';
+import { isObject } from '../core/guards.js';
 import { JsonScanError, scanLeaves, type StringLeaf } from './queue-json.js';
 
 export type RecordKind = 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
@@ -275,6 +276,3 @@ function nonEmpty(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -20,6 +20,7 @@ import {
   type RecordKind,
 } from './queue-formats.js';
 import { DocumentSplitter, type DocumentPart } from '../core/json-stream.js';
+import { isObject } from '../core/guards.js';
 import { JsonScanError, JsonScanner, scanLeaves } from './queue-json.js';
 
 export type QueueFormat = 'auto' | 'kafka' | 'rabbitmq' | 'sqs' | 'ndjson';
@@ -782,6 +783,3 @@ function malformed(text: string, start: number, end: number, pos: Positioner): s
   return 'malformed JSON record';
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

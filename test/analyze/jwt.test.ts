@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeJwt, bindingOf, createJwtCache, looksLikeJwt, type JwtOptions } from '../../src/analyze/jwt.js';
+import { analyzeJwt, bindingOf, looksLikeJwt, type JwtOptions } from '../../src/analyze/jwt.js';
 import { jwtSeverity } from '../../src/analyze/severity.js';
 import type { JwtAnalysis } from '../../src/core/types.js';
 import { NOW, NOW_S, clean, es256, hs, jwe, raw, unsecured } from './jwt-helpers.js';
@@ -338,16 +338,6 @@ describe('problems', () => {
   it('a strong HMAC secret is not weak', async () => {
     const a = await analyze(await hs(clean()));
     expect(ids(a)).toEqual([]);
-  });
-
-  it('weak-secret results are cached per token in the caller-owned cache', async () => {
-    const cache = createJwtCache();
-    const t = await hs(clean());
-    expect(ids(await analyze(t, { cache }))).toEqual([]);
-    expect(cache.weakSecret.get(t)).toBeNull();
-    // the cache is consulted before any HMAC: a (planted) hit is reported
-    cache.weakSecret.set(t, { label: 'a planted entry', key: Buffer.from('FAKE') });
-    expect(ids(await analyze(t, { cache }))).toEqual(['weak-secret']);
   });
 
   it('typ-confusion: typ dpop+jwt on an access token', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareSeverity, jwtSeverity, maxSeverity, SEVERITY_RANK } from '../../src/analyze/severity.js';
+import { jwtSeverity } from '../../src/analyze/severity.js';
+import { compareSeverity, maxSeverity, SEVERITY_RANK } from '../../src/core/severity.js';
 import type { JwtAnalysis, JwtProblem, Severity } from '../../src/core/types.js';
 
 function analysis(over: Partial<JwtAnalysis>, problems: [string, Severity][] = []): JwtAnalysis {

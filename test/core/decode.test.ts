@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeLayers, looksEncoded, pointerSegment, shadowsRaw } from '../../src/core/decode.js';
+import { decodeLayers, looksEncoded, pointerSegment } from '../../src/core/decode.js';
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 const b64url = (s: string): string => Buffer.from(s).toString('base64url');
@@ -115,15 +115,6 @@ describe('looksEncoded', () => {
     ['abc+def/ghi-jkl_mnop1234', false],
   ])('%s → %s', (v, expected) => {
     expect(looksEncoded(v)).toBe(expected);
-  });
-});
-
-describe('shadowsRaw', () => {
-  it('is true when the first layer repeats the raw text (json, url), false for base64', () => {
-    expect(shadowsRaw(decodeLayers(JSON.stringify({ t: OPAQUE })))).toBe(true);
-    expect(shadowsRaw(decodeLayers(`t=${OPAQUE}%2F&x=1`))).toBe(true);
-    expect(shadowsRaw(decodeLayers(b64(`token ${OPAQUE}`)))).toBe(false);
-    expect(shadowsRaw([])).toBe(false);
   });
 });
 

@@ -65,7 +65,7 @@ describe('escaping as @actions/core does', () => {
 
   it('never passes control characters through (ESC, NUL, C1, DEL, U+2028), but keeps a tab', () => {
     const out = escapeData('a\u001b[31mred\u0000\u009b\u007f\u2028\tz');
-    expect(out).toBe('a\\u001b[31mred\\u0000\\u009b\\u007f\\u2028\tz');
+    expect(out).toBe('a\\x1b[31mred\\x00\\x9b\\x7f\\u{2028}\tz');
     expect(out).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028]/);
   });
 });
@@ -132,7 +132,7 @@ describe('renderGithub', () => {
       expect(l.slice(2)).not.toMatch(/^[^:]*::[^:]*::.*::(error|warning|notice|stop-commands)/);
     }
     const props = lines[0]!.slice(0, lines[0]!.indexOf('::', 2));
-    expect(props).toContain('file=dir%2Cline=999/evil%3A1%0D%0A%3A%3Awarning%3A%3Aowned%250A\\u001b]0;title\\u0007.env');
+    expect(props).toContain('file=dir%2Cline=999/evil%3A1%0D%0A%3A%3Awarning%3A%3Aowned%250A\\x1b]0;title\\x07.env');
     expect(props.match(/,line=/g)).toHaveLength(1);
     expect(lines[0]).toContain('job job%0A::stop-commands::tok');
     expect(lines[1]).toBe('::warning title=tokensprawl%3A could not scan::bad%0A::error::x: m%0D');
@@ -186,7 +186,7 @@ describe('renderSummary', () => {
     expect(rows.filter((r) => r.includes('<code>eyJ')).length).toBe(1);
     expect(out).toMatch(/### JWTs\n\n- 1 JWT finding: 1 not expired, 0 expired\n- 1 unbound bearer/);
     expect(out).toContain('<code>long\\-lifetime</code> ×1');
-    expect(out).toContain('- longest lifetime: 365d');
+    expect(out).toContain('- longest lifetime: 1y');
     expect(out.endsWith('\n\n')).toBe(true); // appended summaries stay separate blocks
   });
 
@@ -213,8 +213,8 @@ describe('renderSummary', () => {
       // exactly the 6 column separators of a 5-column row: no unescaped | from the data
       expect(line.replace(/\\\|/g, '').match(/\|/g)).toHaveLength(6);
     }
-    expect(out).toContain('job \\*\\*bold\\*\\*\\\\u000anext'); // renders as job **bold**\\u000anext
-    expect(out).toContain('- <code>&lt;b&gt;t&lt;/b&gt;</code>: x\\\\u000ay');
+    expect(out).toContain('job \\*\\*bold\\*\\*\\\\x0anext'); // renders as job **bold**\\x0anext
+    expect(out).toContain('- <code>&lt;b&gt;t&lt;/b&gt;</code>: x\\\\x0ay');
   });
 
   it('md() escapes Markdown punctuation, then HTML', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeJwt } from '../../src/analyze/jwt.js';
 import { jwtSeverity } from '../../src/analyze/severity.js';
 import type { JwtAnalysis } from '../../src/core/types.js';
-import { renderJwtDetails, summarizeJwt } from '../../src/report/jwt-summary.js';
+import { summarizeJwt } from '../../src/report/jwt-summary.js';
+import { renderJwtDetails } from '../../src/report/text.js';
 import { NOW, NOW_S, clean, es256, hs, jwe } from '../analyze/jwt-helpers.js';
 
 const DAY = 86_400;

@@ -167,7 +167,7 @@ const FINDINGS = {
     commit: COMMIT,
     author: 'Alice Example',
     date: '2024-05-01T10:00:00Z',
-  }, { removedIn: 'fedcba9876543210fedcba9876543210fedcba98' }),
+  }, { presentAtHead: true }),
   ciLog: finding(RAW_GHP, 'github-pat', 'critical', {
     source: 'ci-log',
     path: 'logs_42.zip!build/3_Run tests.txt',
@@ -371,8 +371,8 @@ describe('renderSarif: what GitHub reads', () => {
 
   it('names the commit of a history finding in the message and the properties', () => {
     const r = run.results.find((x) => x.properties.source === 'git')!;
-    expect(r.message.text).toContain('Introduced in 0123456 by Alice Example on 2024-05-01, removed in fedcba9.');
-    expect(r.properties).toMatchObject({ commit: COMMIT, author: 'Alice Example', date: '2024-05-01T10:00:00Z', removedIn: 'fedcba9876543210fedcba9876543210fedcba98' });
+    expect(r.message.text).toContain('Introduced in 0123456 by Alice Example on 2024-05-01, still present at HEAD.');
+    expect(r.properties).toMatchObject({ commit: COMMIT, author: 'Alice Example', date: '2024-05-01T10:00:00Z', presentAtHead: true });
     expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toBe('old/secrets.txt');
   });
 
