@@ -22,6 +22,8 @@ export interface ScanFlags {
   rules: string[];
   builtinRules: boolean;
   config?: string;
+  /** --policy files (repeatable) */
+  policy?: string[];
   failOn?: Severity | 'none';
   baseline?: string;
   now?: string;
@@ -69,7 +71,14 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 
 async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
-  const { config, trusted, notes: configNotes, errors: configErrors } = await readConfig(flags, root, io.cwd);
+  const { config, trusted, notes: configNotes, errors: configErrors, file: configFile } = await readConfig(flags, root, io.cwd);
+  // --- policies (src/policy): compiled before the scan, so that a bad one exits 2 first ---
+  // Without policies of the user's, the JWT analyser loads the defaults on the first JWT.
+  const userPolicies = (flags.policy ?? []).length > 0 || (config.policies ?? []).length > 0;
+  const policies = userPolicies ? await loadRunPolicies(flags.policy ?? [], config, trusted, configFile ?? 'config', io.cwd) : undefined;
+  configNotes.push(...(policies?.notes ?? []));
+  configErrors.push(...(policies?.errors ?? []));
+  // --- end policies ---
 
   const loaded = await loadRules({
     builtin: flags.builtinRules !== false,
@@ -125,6 +134,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     now,
     maxLifetimeSeconds,
     ...(jwks ? { jwks } : {}),
+    ...(policies ? { policies: policies.set } : {}),
     ...(baselineIds ? { baselineIds } : {}),
     allow: config.allow,
     showSuppressed: flags.showSuppressed === true,
@@ -318,19 +328,49 @@ async function prepareSource(
  * scanned tree is tree content: limited (loadRepoConfig), a bad one is an error of the scan,
  * and --no-repo-config ignores it. Every config applied is named in the notes.
  */
-async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[] }> {
+async function readConfig(flags: ScanFlags, root: string, cwd: string): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[]; file?: string }> {
   const none: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
   if (flags.config) {
     const file = path.resolve(cwd, flags.config);
-    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [] };
+    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, cwd)} (--config) applied`], errors: [], file: displayPath(file, cwd) };
   }
   const found = await findConfig(root);
   if (!found) return { config: none, trusted: true, notes: [], errors: [] };
   const label = displayPath(found, cwd);
   if (flags.repoConfig === false) return { config: none, trusted: true, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
   const outcome = await loadRepoConfig(found, label, (d) => parseDurationFlag('maxLifetime (config)', d));
-  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
+  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [], file: label };
 }
+
+// --- policies (src/policy) ---
+/**
+ * The run's policies: the shipped defaults, tuned by a trusted config (--config) and the
+ * --policy files; a config from the scanned tree may only add. A default or trusted policy that
+ * does not load, parse or type-check throws PolicyError (exit 2, before the scan).
+ */
+async function loadRunPolicies(
+  files: string[],
+  config: Config,
+  trusted: boolean,
+  configLabel: string,
+  cwd: string,
+): Promise<{ set: import('../policy/types.js').PolicySet; notes: string[]; errors: ScanError[] }> {
+  const { defaultPolicySpecs } = await import('../policy/defaults.js');
+  const { loadPolicyFile } = await import('../policy/load.js');
+  const { buildPolicySet } = await import('../policy/set.js');
+  const fromConfig = config.policies && config.policies.length > 0 ? [{ file: configLabel, policies: config.policies }] : [];
+  const fromFiles = [];
+  for (const f of files) {
+    const abs = path.resolve(cwd, f);
+    fromFiles.push({ file: displayPath(abs, cwd), policies: await loadPolicyFile(abs, displayPath(abs, cwd)) });
+  }
+  return buildPolicySet({
+    defaults: { file: 'policies/default.yaml', policies: await defaultPolicySpecs() },
+    trusted: [...(trusted ? fromConfig : []), ...fromFiles],
+    tree: trusted ? [] : fromConfig,
+  });
+}
+// --- end policies ---
 
 function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
