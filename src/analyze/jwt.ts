@@ -37,6 +37,24 @@ export interface JwtOptions {
   policies?: PolicySet;
 }
 
+type PolicyJudging = { jwtJudge: typeof import('../policy/evaluate.js').jwtJudge; defaults: Promise<PolicySet> };
+let judging: Promise<PolicyJudging> | undefined;
+
+/**
+ * The policy evaluator and the shipped default policies, loaded on the first JWT (most scans of a
+ * source tree find none, and CEL costs start-up), then shared by every call of the process.
+ */
+function policyJudging(): Promise<PolicyJudging> {
+  judging ??= Promise.all([import('../policy/evaluate.js'), import('../policy/defaults.js')]).then(([evaluate, defaults]) => ({
+    jwtJudge: evaluate.jwtJudge,
+    // loaded only when a caller gives no PolicySet of its own
+    get defaults() {
+      return defaults.defaultPolicySet();
+    },
+  }));
+  return judging;
+}
+
 /** Header members worth reporting; nothing else leaves the analyser. */
 const HEADER_KEEP = ['alg', 'enc', 'typ', 'cty', 'kid', 'jku', 'x5u', 'crit'] as const;
 /** Claims worth reporting: registered ones plus scope, client and binding claims; no custom values. */
@@ -212,9 +230,8 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
     ...(exp ? { expiresAt: exp.iso } : {}),
     ...(family ? { family } : {}),
   };
-  const policies = opts.policies ?? (await (await import('../policy/defaults.js')).defaultPolicySet());
-  const { jwtJudge } = await import('../policy/evaluate.js');
-  const judge = jwtJudge(policies, facts, opts.maxLifetimeSeconds);
+  const judging = await policyJudging();
+  const judge = judging.jwtJudge(opts.policies ?? (await judging.defaults), facts, opts.maxLifetimeSeconds);
   const judged = (id: string, detail: () => string): void => {
     const j: Judgement | null = judge(id);
     if (j) problems.push(problem(id, j.severity, j.message ?? detail()));

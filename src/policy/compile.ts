@@ -53,18 +53,47 @@ export const CREDENTIAL_FIELDS = {
   lastSeen: 'string',
   atHead: 'bool',
   tags: 'list<string>',
-  risk: { level: 'string', reasons: 'list<string>' },
+  risk: 'Risk',
 } as const;
 
+const RISK_FIELDS = { level: 'string', reasons: 'list<string>' } as const;
+
 export const LIMIT_FIELDS = { maxLifetimeSeconds: 'int' } as const;
+
+// One class per declared type: a value that is already an instance is read as it is, where a
+// plain object would be wrapped anew at every evaluation (7 default policies × every JWT).
+class CelToken {
+  constructor(fields: Record<string, unknown>) {
+    Object.assign(this, fields);
+  }
+}
+class CelCredential {
+  constructor(fields: Record<string, unknown>) {
+    Object.assign(this, fields);
+  }
+}
+class CelRisk {
+  constructor(fields: Record<string, unknown>) {
+    Object.assign(this, fields);
+  }
+}
+class CelLimits {
+  constructor(fields: Record<string, unknown>) {
+    Object.assign(this, fields);
+  }
+}
 
 export type PolicyEnvironment = Environment;
 
 export function createPolicyEnvironment(): PolicyEnvironment {
   return new Environment({ limits: LIMITS })
-    .registerVariable({ name: 'token', schema: TOKEN_FIELDS })
-    .registerVariable({ name: 'credential', schema: CREDENTIAL_FIELDS })
-    .registerVariable({ name: 'limits', schema: LIMIT_FIELDS });
+    .registerType('Token', { ctor: CelToken, fields: TOKEN_FIELDS })
+    .registerType('Risk', { ctor: CelRisk, fields: RISK_FIELDS })
+    .registerType('Credential', { ctor: CelCredential, fields: CREDENTIAL_FIELDS })
+    .registerType('Limits', { ctor: CelLimits, fields: LIMIT_FIELDS })
+    .registerVariable('token', 'Token')
+    .registerVariable('credential', 'Credential')
+    .registerVariable('limits', 'Limits');
 }
 
 /** A JSON value as CEL sees it: whole numbers are `int` (BigInt); null and undefined members are left out (absent). */
@@ -81,7 +110,15 @@ export function toCel(value: unknown): unknown {
 
 /** The variables of one evaluation: every variable is present (empty when not given), so `has()` works on each. */
 export function celInput(input: PolicyInput): Record<string, unknown> {
-  return { token: toCel(input.token ?? {}), credential: toCel(input.credential ?? {}), limits: toCel(input.limits ?? {}) };
+  const credential = toCel(input.credential ?? {}) as Record<string, unknown>;
+  const risk = credential['risk'];
+  if (typeof risk === 'object' && risk !== null && !Array.isArray(risk)) credential['risk'] = new CelRisk(risk as Record<string, unknown>);
+  else delete credential['risk'];
+  return {
+    token: new CelToken(toCel(input.token ?? {}) as Record<string, unknown>),
+    credential: new CelCredential(credential),
+    limits: new CelLimits(toCel(input.limits ?? {}) as Record<string, unknown>),
+  };
 }
 
 interface CelErrorLike {

@@ -94,10 +94,11 @@ export interface Judgement {
 
 /** Judges one JWT: returns `judge(id)` over the token's facts, prepared once. */
 export function jwtJudge(set: PolicySet, token: Record<string, unknown>, maxLifetimeSeconds: number): (id: string) => Judgement | null {
-  const input = celInput({ token, limits: { maxLifetimeSeconds } });
+  let input: Record<string, unknown> | undefined;
   return (id) => {
     const policy = set.judgements.get(id);
     if (!policy) return null;
+    input ??= celInput({ token, limits: { maxLifetimeSeconds } });
     const verdict = runPolicy(policy, input);
     // a judgement that cannot be made is shown, not dropped (a silent miss is the worst bug)
     if ('error' in verdict) return { severity: policy.severity, message: `policy ${id} (${policy.origin.file}) could not be evaluated on this token: ${verdict.error}` };
