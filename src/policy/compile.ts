@@ -11,8 +11,12 @@ import type { CelProgram, CompiledPolicy, PolicyInput, PolicyOrigin, PolicySpec 
 export const MAX_WHEN_CHARS = 2000;
 /** Parse-time structure limits (the library's defaults are sized for trusted input). */
 const LIMITS = { maxAstNodes: 400, maxDepth: 24, maxListElements: 200, maxMapEntries: 50, maxCallArguments: 8 };
-/** Comprehensions (exists, all, map, filter) inside each other multiply: places × places × … */
+/**
+ * Comprehensions (exists, all, map, filter) inside each other multiply: places × places × …
+ * A config from the scanned tree gets none nested (one secret may sit in thousands of places).
+ */
 const MAX_COMPREHENSION_NESTING = 2;
+const MAX_TREE_COMPREHENSION_NESTING = 1;
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'map', 'filter']);
 
 /**
@@ -161,7 +165,7 @@ function comprehensionNesting(node: unknown, depth = 0): number {
 }
 
 /** Compiles one boolean CEL expression; throws PolicyError naming file, policy, field and position. */
-export function compileExpression(env: PolicyEnvironment, expr: string, where: { file: string; id: string; field: string }): CelProgram {
+export function compileExpression(env: PolicyEnvironment, expr: string, where: { file: string; id: string; field: string; maxNesting?: number }): CelProgram {
   const fail = (why: string): never => {
     throw new PolicyError(`policy ${where.file}: policy "${where.id}": ${where.field}, ${why}`);
   };
@@ -174,8 +178,9 @@ export function compileExpression(env: PolicyEnvironment, expr: string, where: {
     const { summary, offset } = describeCelError(err);
     return fail(`${position(expr, offset)}: ${summary}`);
   }
-  if (comprehensionNesting(program.ast) > MAX_COMPREHENSION_NESTING) {
-    fail(`line 1, column 1: comprehensions (exists, all, map, filter) nested more than ${MAX_COMPREHENSION_NESTING} deep`);
+  const maxNesting = where.maxNesting ?? MAX_COMPREHENSION_NESTING;
+  if (comprehensionNesting(program.ast) > maxNesting) {
+    fail(`line 1, column 1: comprehensions (exists, all, map, filter) nested more than ${maxNesting} deep`);
   }
   let checked: { valid: boolean; type?: string; error?: unknown };
   try {
@@ -200,6 +205,7 @@ export function compilePolicy(env: PolicyEnvironment, spec: PolicySpec, origin: 
   if (missing.length > 0) throw new PolicyError(`policy ${origin.file}: policy "${spec.id}": ${missing.join(', ')} missing (only an entry with the id of a default policy may leave them out)`);
   const when = spec.when as string;
   const severity = spec.severity as Severity;
+  const maxNesting = origin.kind === 'tree' ? MAX_TREE_COMPREHENSION_NESTING : MAX_COMPREHENSION_NESTING;
   if (!SEVERITY_SET.has(severity)) throw new PolicyError(`policy ${origin.file}: policy "${spec.id}": severity must be one of ${[...SEVERITY_SET].join(', ')}`);
   return {
     id: spec.id,
@@ -210,9 +216,9 @@ export function compilePolicy(env: PolicyEnvironment, spec: PolicySpec, origin: 
     raise: (spec.raise ?? []).map((r, i) => ({
       when: r.when,
       severity: r.severity,
-      test: compileExpression(env, r.when, { file: origin.file, id: spec.id, field: `raise #${i + 1}` }),
+      test: compileExpression(env, r.when, { file: origin.file, id: spec.id, field: `raise #${i + 1}`, maxNesting }),
     })),
-    test: compileExpression(env, when, { file: origin.file, id: spec.id, field: 'when' }),
+    test: compileExpression(env, when, { file: origin.file, id: spec.id, field: 'when', maxNesting }),
     origin,
     shipped,
     examples: spec.examples ?? [],

@@ -71,6 +71,11 @@ describe('hostile expressions fail cleanly', () => {
     const when = 'credential.places.exists(a, credential.places.exists(b, credential.places.exists(c, a == b)))';
     expect(compileError(policy(when))).toMatch(/nested more than 2 deep/);
   });
+  it('a config from the scanned tree may not nest comprehensions at all', () => {
+    const when = 'credential.places.exists(a, credential.places.exists(b, a == b))';
+    expect(() => compilePolicy(env, policy(when), { kind: 'tree', file: '.tokensprawl.yaml' })).toThrow(/nested more than 1 deep/);
+    expect(() => compilePolicy(env, policy(when), ORIGIN)).not.toThrow();
+  });
   it('two-deep comprehensions are fine', () => {
     expect(() => compilePolicy(env, policy('credential.places.exists(a, credential.sourceKinds.all(s, s == "dir"))'), ORIGIN)).not.toThrow();
   });
