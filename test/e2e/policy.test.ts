@@ -192,6 +192,7 @@ describe('tokensprawl policy test', () => {
     negativeExamples:
       - token: { lifetimeSeconds: 9000 }
       - token: {}
+      - token: { lifetimeSecond: 9000 }
   - id: unbound
     enabled: false
 `,
@@ -203,7 +204,8 @@ describe('tokensprawl policy test', () => {
         'FAIL over-1h (p.yaml): example #2 does not match, but must',
         'FAIL over-1h (p.yaml): negativeExample #1 matches, but must not',
         'FAIL over-1h (p.yaml): negativeExample #2 could not be evaluated: No such key: lifetimeSeconds',
-        '1 policies (1 turned off), 4 examples checked, 3 failed',
+        'FAIL over-1h (p.yaml): negativeExample #3 token.lifetimeSecond: not a field policies can read',
+        '1 policies (1 turned off), 5 examples checked, 4 failed',
         'policies: 0 passed, 1 failed',
         '',
       ].join('\n'),
