@@ -4,3 +4,7 @@
 import { writeBuiltinRuleCache } from '../dist/rules/load.js';
 
 await writeBuiltinRuleCache();
+
+// The same for the default policies (policies/default.yaml → dist/default-policies.json).
+const { writeDefaultPolicyCache } = await import('../dist/policy/defaults.js');
+await writeDefaultPolicyCache();

@@ -1,6 +1,6 @@
 // Library API. Importing this module has no side effects.
 export type * from './core/types.js';
-export { UsageError, RuleError, ConfigError, TargetError, InternalError } from './core/errors.js';
+export { UsageError, RuleError, ConfigError, TargetError, InternalError, PolicyError } from './core/errors.js';
 export { scan, type ScanOptions, type ScanProgress } from './scan.js';
 export { compareFindings } from './core/order.js';
 export { loadRules, BUILTIN_RULES_DIR } from './rules/load.js';
@@ -11,5 +11,10 @@ export { dirSource } from './sources/fs.js';
 export { stdinSource } from './sources/stdin.js';
 export { analyzeJwt } from './analyze/jwt.js';
 export { jwtSeverity } from './analyze/severity.js';
+export { evaluatePolicies, type PolicyOutcome, type PolicyViolation } from './policy/evaluate.js';
+export { buildPolicySet, type PolicySources } from './policy/set.js';
+export { loadPolicyFile, DEFAULT_POLICIES_FILE } from './policy/load.js';
+export { checkPolicies } from './policy/check.js';
+export type { CompiledPolicy, PolicySet, PolicySpec, PolicyInput } from './policy/types.js';
 export { renderJson } from './report/json.js';
 export { renderText } from './report/text.js';

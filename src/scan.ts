@@ -24,6 +24,9 @@ import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
+import { credentialsFromFindings } from './policy/credentials-lite.js';
+import { evaluatePolicies } from './policy/evaluate.js';
+import type { PolicySet } from './policy/types.js';
 
 export interface ScanProgress {
   files: number;
@@ -67,6 +70,8 @@ export interface ScanOptions {
    * result. The CLI passes its own so that stderr is filtered by the same one.
    */
   redactor?: Redactor;
+  /** the run's policies (src/policy): default ones judge JWTs, the others each credential */
+  policies?: PolicySet;
   /** what the caller learnt before the scan (a repository config refused or not applied): reported with the scan's own */
   errors?: ScanError[];
   notes?: string[];
@@ -207,7 +212,12 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const pending = new Map<string, Pending>();
   const inlineSuppressed = new Map<string, Pending>();
   let lastProgress = 0;
-  const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
+  const jwtOpts: JwtOptions = {
+    now: opts.now,
+    maxLifetimeSeconds: opts.maxLifetimeSeconds,
+    ...(opts.jwks ? { jwks: opts.jwks } : {}),
+    ...(opts.policies ? { policies: opts.policies } : {}),
+  };
   // JWTs are judged as they are found: a history scan mostly waits for git, and the checks
   // (a weak-secret search costs about 0.5 ms a token) then cost nothing at the end.
   const jwtAnalyses = new Map<string, Promise<JwtAnalysis | null>>();
@@ -290,6 +300,19 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   let findings = filtered.kept;
   if (opts.showSuppressed) findings = findings.concat(suppressed);
   findings.sort(compareFindings);
+
+  // --- policies (src/policy): each credential judged by the run's policies; a violation is a
+  // `policy/<id>` finding that counts for the gate, a policy failing at run time an error ---
+  if (opts.policies && opts.policies.policies.length > 0) {
+    // credentialsFromFindings stands in until the credential view (buildCredentials) is here
+    const credentials = credentialsFromFindings(findings);
+    const outcome = evaluatePolicies(credentials, opts.policies.policies, { maxLifetimeSeconds: opts.maxLifetimeSeconds, findings });
+    const fresh = outcome.findings.filter((f) => !opts.baselineIds?.has(f.id));
+    stats.suppressed = (stats.suppressed ?? 0) + (outcome.findings.length - fresh.length);
+    findings = findings.concat(fresh).sort(compareFindings);
+    errors.push(...outcome.errors);
+  }
+  // --- end policies ---
 
   // Redaction before any reporter: every string of the result (paths, fields, ids, step names,
   // JWT headers and claims, errors, notes) goes through the run's redactor.

@@ -1,6 +1,8 @@
 import type * as Jose from 'jose';
 import type { Binding, JwtAnalysis, JwtForm, JwtProblem, SignatureState } from '../core/types.js';
 import { isObject } from '../core/guards.js';
+import type { Judgement } from '../policy/evaluate.js';
+import type { PolicySet } from '../policy/types.js';
 import { formatDuration } from './duration.js';
 import { detectFamily, familyNote, familyProblems } from './families.js';
 import type { JwksVerifier } from './jwks.js';
@@ -17,6 +19,30 @@ export interface JwtOptions {
   jwks?: JwksVerifier;
   /** weak-secret candidates; defaults to the shipped list */
   weakSecrets?: readonly WeakSecret[];
+  /**
+   * The run's policies: the default ones (policies/default.yaml, as tuned by the config) decide
+   * the problems alg-none, weak-secret, unbound, no-expiry, long-lifetime, no-audience and
+   * bad-signature. Defaults to the shipped file.
+   */
+  policies?: PolicySet;
+}
+
+type PolicyJudging = { jwtJudge: typeof import('../policy/evaluate.js').jwtJudge; defaults: Promise<PolicySet> };
+let judging: Promise<PolicyJudging> | undefined;
+
+/**
+ * The policy evaluator and the shipped default policies, loaded on the first JWT (most scans of a
+ * source tree find none, and CEL costs start-up), then shared by every call of the process.
+ */
+function policyJudging(): Promise<PolicyJudging> {
+  judging ??= Promise.all([import('../policy/evaluate.js'), import('../policy/defaults.js')]).then(([evaluate, defaults]) => ({
+    jwtJudge: evaluate.jwtJudge,
+    // loaded only when a caller gives no PolicySet of its own
+    get defaults() {
+      return defaults.defaultPolicySet();
+    },
+  }));
+  return judging;
 }
 
 /** Header members worth reporting; nothing else leaves the analyser. */
@@ -167,20 +193,41 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
   const problems: JwtProblem[] = [];
   const note = (id: string): string => familyNote(family, id, payload);
 
-  if (form === 'unsecured') {
-    problems.push(problem('alg-none', 'critical', `alg is "${alg}": the token is not signed, anyone can forge one with any claims.`));
-  }
-
+  // The facts the default policies judge (policy `token`): computed first, judged in the order
+  // the problems are listed.
   const weak = isHmacAlg(alg) ? checkWeakSecret(token, alg, opts) : null;
-  if (weak) {
-    problems.push(
-      problem(
-        'weak-secret',
-        'critical',
-        `the ${alg} signature verifies with ${weak.label} from tokensprawl's well-known list: anyone can mint tokens with any claims; change the signing secret.`,
-      ),
-    );
-  }
+  const signature = await checkSignature(token, form, opts);
+  const remaining = exp ? Math.round((exp.ms - now) / 1000) : null;
+  const facts: Record<string, unknown> = {
+    kind: 'jwt',
+    form,
+    alg,
+    audience,
+    scopes: scopesOf(payload),
+    expired,
+    binding,
+    signature,
+    weakSecret: weak !== null,
+    dpopProof,
+    ...(typeof payload.iss === 'string' ? { issuer: payload.iss } : {}),
+    ...(typeof payload.sub === 'string' ? { subject: payload.sub } : {}),
+    ...(lifetimeSeconds !== null ? { lifetimeSeconds } : {}),
+    ...(remaining !== null ? { remainingSeconds: remaining } : {}),
+    ...(iat ? { issuedAt: iat.iso } : {}),
+    ...(exp ? { expiresAt: exp.iso } : {}),
+    ...(family ? { family } : {}),
+  };
+  const judging = await policyJudging();
+  const judge = judging.jwtJudge(opts.policies ?? (await judging.defaults), facts, opts.maxLifetimeSeconds);
+  const judged = (id: string, detail: () => string): void => {
+    const j: Judgement | null = judge(id);
+    if (j) problems.push(problem(id, j.severity, j.message ?? detail()));
+  };
+
+  judged('alg-none', () => `alg is "${alg}": the token is not signed, anyone can forge one with any claims.`);
+  judged('weak-secret', () =>
+    `the ${alg} signature verifies with ${weak?.label ?? 'a secret'} from tokensprawl's well-known list: anyone can mint tokens with any claims; change the signing secret.`,
+  );
 
   if (dpopProof) {
     problems.push(
@@ -190,47 +237,24 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
         'a DPoP proof (RFC 9449), not an access token: it is signed by the key in its header and accepted once, for the request it names (htm/htu), shortly after iat.',
       ),
     );
-  } else {
-    if (isDpopTyp(typ)) {
-      problems.push(
-        problem(
-          'typ-confusion',
-          'medium',
-          'typ is dpop+jwt but the claims are not a DPoP proof (access-token claims, or no htm/htu): a verifier that trusts typ may accept it in the wrong role.',
-        ),
-      );
-    }
-    if (binding === 'none') {
-      problems.push(problem('unbound', 'high', `no cnf claim: a bearer token that anyone holding it can replay.${note('unbound')}`));
-    }
-    if (!exp) {
-      problems.push(problem('no-expiry', 'critical', `no exp claim: it never expires.${note('no-expiry')}`));
-    }
-    const remaining = exp ? Math.round((exp.ms - now) / 1000) : null;
-    if (lifetimeSeconds !== null && lifetimeSeconds > opts.maxLifetimeSeconds) {
-      const sev = lifetimeSeconds > 30 * 86_400 ? 'high' : 'medium';
-      problems.push(
-        problem(
-          'long-lifetime',
-          sev,
-          `lives ${overMax(lifetimeSeconds, opts.maxLifetimeSeconds)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`,
-        ),
-      );
-    } else if (lifetimeSeconds === null && remaining !== null && remaining > opts.maxLifetimeSeconds) {
-      // no iat/nbf: judge what is left instead
-      const sev = remaining > 30 * 86_400 ? 'high' : 'medium';
-      problems.push(
-        problem(
-          'long-lifetime',
-          sev,
-          `no iat or nbf, and still valid for ${formatDuration(remaining)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`,
-        ),
-      );
-    }
-    if (audience.length === 0) {
-      problems.push(problem('no-audience', 'medium', 'no aud claim: any service that trusts the issuer accepts it.'));
-    }
+  } else if (isDpopTyp(typ)) {
+    problems.push(
+      problem(
+        'typ-confusion',
+        'medium',
+        'typ is dpop+jwt but the claims are not a DPoP proof (access-token claims, or no htm/htu): a verifier that trusts typ may accept it in the wrong role.',
+      ),
+    );
   }
+  judged('unbound', () => `no cnf claim: a bearer token that anyone holding it can replay.${note('unbound')}`);
+  judged('no-expiry', () => `no exp claim: it never expires.${note('no-expiry')}`);
+  judged('long-lifetime', () =>
+    lifetimeSeconds !== null
+      ? `lives ${overMax(lifetimeSeconds, opts.maxLifetimeSeconds)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`
+      : // no iat/nbf: judged on what is left instead
+        `no iat or nbf, and still valid for ${formatDuration(remaining ?? 0)}, longer than the maximum of ${formatDuration(opts.maxLifetimeSeconds)}.${note('long-lifetime')}`,
+  );
+  judged('no-audience', () => 'no aud claim: any service that trusts the issuer accepts it.');
 
   for (const [name, value] of [['iat', iat], ['nbf', nbf], ['exp', exp]] as const) {
     if (value?.millis) {
@@ -271,17 +295,10 @@ export async function analyzeJwt(token: string, opts: JwtOptions): Promise<JwtAn
 
   problems.push(...familyProblems(family, payload, audience));
 
-  const signature = await checkSignature(token, form, opts);
-  if (signature === 'invalid') {
+  judged('bad-signature', () => {
     const kid = typeof header.kid === 'string' ? ` (kid ${header.kid})` : '';
-    problems.push(
-      problem(
-        'bad-signature',
-        'medium',
-        `the signature does not verify against the JWK Set${kid}: the token was tampered with, forged, or signed by another key.`,
-      ),
-    );
-  }
+    return `the signature does not verify against the JWK Set${kid}: the token was tampered with, forged, or signed by another key.`;
+  });
 
   const analysis: JwtAnalysis = {
     form,
@@ -313,6 +330,16 @@ async function checkSignature(token: string, form: JwtForm, opts: JwtOptions): P
   } catch {
     return 'unverified';
   }
+}
+
+/** OAuth scopes: `scope` (space-separated, RFC 8693) or `scp` (a list or a string). */
+function scopesOf(payload: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const v of [payload.scope, payload.scp]) {
+    if (typeof v === 'string') out.push(...v.split(/\s+/).filter((s) => s !== ''));
+    else if (Array.isArray(v)) out.push(...v.filter((s): s is string => typeof s === 'string' && s !== ''));
+  }
+  return out;
 }
 
 /** A lifetime just over the maximum must not read like the maximum ("1h" for 3,605 s). */

@@ -81,6 +81,7 @@ function scanOptions(cmd: Command): Command {
     .option('--no-repo-config', 'ignore a .tokensprawl.yaml found in the scanned tree (for untrusted pull requests)')
     .option('--debug', 'stack traces for internal errors')
     .option('--show-suppressed', 'keep suppressed findings in the report, marked as such (baseline, allow, inline, placeholder: with the reason)')
+    .option('--policy <file>', "policies (YAML or JSON with a policies: list), in addition to the config's; repeatable", collect, [])
     .addOption(new Option('--min-precision <level>', 'only run rules of at least this precision (default: low = every rule; generic rules are medium)').choices(PRECISION_CHOICES))
     .option('--sarif-category <category>', 'SARIF automationDetails.id (one analysis per category)');
 }
@@ -174,6 +175,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         setExit(await runRulesCommand(name, opts, io));
       });
   }
+
+  // --- policy (src/policy; issue 14) ---
+  program
+    .command('policy')
+    .description('policies as code (CEL)')
+    .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .command('test')
+    .argument('<file>', 'a policy file (YAML or JSON with a policies: list)')
+    .description('check every policy of the file against its own examples and negativeExamples; non-zero on failure')
+    .option('--no-progress', 'accepted for scripts; nothing runs long')
+    .option('--debug', 'stack traces for internal errors')
+    .action(async (file: string) => {
+      const { runPolicyTestCommand } = await import('./policy-command.js');
+      setExit(await runPolicyTestCommand(file, io));
+    });
+  // --- end policy ---
 
   ruleSourceOptions(
     program

@@ -23,6 +23,8 @@ export interface ScanFlags {
   rules: string[];
   builtinRules: boolean;
   config?: string;
+  /** --policy files (repeatable) */
+  policy?: string[];
   failOn?: Severity | 'none';
   baseline?: string;
   now?: string;
@@ -71,8 +73,16 @@ export async function runScanCommand(command: SourceKind, args: unknown[], raw: 
 async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
   const ruleSet = await loadRuleSet({ builtin: flags.builtinRules !== false, ruleDirs: flags.rules, config: flags.config, root, repoConfig: flags.repoConfig, cwd: io.cwd });
-  const { config, rules: enabled, notes: configNotes, errors: configErrors } = ruleSet;
+  const { config, trusted, rules: enabled, notes: configNotes, errors: configErrors, configFile } = ruleSet;
   for (const w of ruleSet.warnings) io.stderr(`tokensprawl: note: ${w}\n`);
+  // --- policies (src/policy): compiled before the scan, so that a bad one exits 2 first ---
+  // Without policies of the user's, the JWT analyser loads the defaults on the first JWT.
+  const userPolicies = (flags.policy ?? []).length > 0 || (config.policies ?? []).length > 0;
+  const policies = userPolicies ? await loadRunPolicies(flags.policy ?? [], config, trusted, configFile ?? 'config', io.cwd) : undefined;
+  configNotes.push(...(policies?.notes ?? []));
+  configErrors.push(...(policies?.errors ?? []));
+  // --- end policies ---
+
   // (a config from the scanned tree cannot set it: loadRepoConfig refuses it with a note)
   const minPrecision = flags.minPrecision ?? config.minPrecision ?? 'low';
   const rules = withMinPrecision(enabled, minPrecision);
@@ -107,6 +117,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     now,
     maxLifetimeSeconds,
     ...(jwks ? { jwks } : {}),
+    ...(policies ? { policies: policies.set } : {}),
     ...(baselineIds ? { baselineIds } : {}),
     allow: config.allow,
     showSuppressed: flags.showSuppressed === true,
@@ -292,6 +303,36 @@ async function prepareSource(
     }
   }
 }
+
+// --- policies (src/policy) ---
+/**
+ * The run's policies: the shipped defaults, tuned by a trusted config (--config) and the
+ * --policy files; a config from the scanned tree may only add. A default or trusted policy that
+ * does not load, parse or type-check throws PolicyError (exit 2, before the scan).
+ */
+async function loadRunPolicies(
+  files: string[],
+  config: Config,
+  trusted: boolean,
+  configLabel: string,
+  cwd: string,
+): Promise<{ set: import('../policy/types.js').PolicySet; notes: string[]; errors: ScanError[] }> {
+  const { defaultPolicySpecs } = await import('../policy/defaults.js');
+  const { loadPolicyFile } = await import('../policy/load.js');
+  const { buildPolicySet } = await import('../policy/set.js');
+  const fromConfig = config.policies && config.policies.length > 0 ? [{ file: configLabel, policies: config.policies }] : [];
+  const fromFiles = [];
+  for (const f of files) {
+    const abs = path.resolve(cwd, f);
+    fromFiles.push({ file: displayPath(abs, cwd), policies: await loadPolicyFile(abs, displayPath(abs, cwd)) });
+  }
+  return buildPolicySet({
+    defaults: { file: 'policies/default.yaml', policies: await defaultPolicySpecs() },
+    trusted: [...(trusted ? fromConfig : []), ...fromFiles],
+    tree: trusted ? [] : fromConfig,
+  });
+}
+// --- end policies ---
 
 /**
  * An error entry when the scan read 0 bytes and sniffed no binary although a named target holds

@@ -13,7 +13,8 @@ import { severityRank } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
 import { isObject } from '../core/guards.js';
 import type { AllowEntry } from '../filters/allowlist.js';
-import { DURATION_PATTERN, EXPIRES_PATTERN, RULE_ID_PATTERN, configSchema } from './schema.js';
+import type { PolicySpec } from '../policy/types.js';
+import { DURATION_PATTERN, EXPIRES_PATTERN, POLICY_ID_PATTERN, RULE_ID_PATTERN, configSchema } from './schema.js';
 
 const EXPIRES = new RegExp(EXPIRES_PATTERN);
 
@@ -21,6 +22,7 @@ const FRIENDLY_PATTERN: Record<string, string> = {
   '\\S': 'must not be blank',
   [EXPIRES_PATTERN]: 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone',
   [DURATION_PATTERN]: 'must be a duration such as 90s, 15m, 1h, 30d or 1h30m (a bare number is seconds)',
+  [POLICY_ID_PATTERN]: 'must be a policy id (lower-case letters, digits and dashes, at most 64)',
   [RULE_ID_PATTERN]: `must be a rule id (lower-case letters, digits and dashes: ${RULE_ID_PATTERN})`,
 };
 
@@ -36,6 +38,8 @@ export interface Config {
   minPrecision?: 'very-high' | 'high' | 'medium' | 'low';
   /** extra rule directories, absolute (resolved from the config file's directory) */
   rules: string[];
+  /** policies as written (compiled, and checked against the defaults, by src/policy) */
+  policies?: PolicySpec[];
 }
 
 /** The file as written, once ajv accepted it. */
@@ -47,6 +51,7 @@ interface RawConfig {
   failOn?: Severity | 'none';
   minPrecision?: 'very-high' | 'high' | 'medium' | 'low';
   rules?: string[];
+  policies?: PolicySpec[];
 }
 
 export const CONFIG_NAMES = ['.tokensprawl.yaml', '.tokensprawl.yml'] as const;
@@ -153,6 +158,8 @@ export async function loadRepoConfig(file: string, label: string, parseDuration:
     allow: config.allow,
     disabledRules: [],
     rules: config.rules,
+    // policies may only add findings: src/policy refuses entries that would tune or turn off another
+    ...(config.policies && config.policies.length > 0 ? { policies: config.policies } : {}),
     ...(config.failOn !== undefined && !refused.includes(`failOn: ${config.failOn}`) ? { failOn: config.failOn } : {}),
     ...(config.maxLifetime !== undefined && !refused.includes(`maxLifetime: ${config.maxLifetime}`) ? { maxLifetime: config.maxLifetime } : {}),
   };
@@ -160,6 +167,7 @@ export async function loadRepoConfig(file: string, label: string, parseDuration:
     `${applied.allow.length} allow entr${applied.allow.length === 1 ? 'y' : 'ies'}`,
     `${applied.ignore.length} ignore glob${applied.ignore.length === 1 ? '' : 's'}`,
     ...(applied.rules.length > 0 ? [`${applied.rules.length} rule folder${applied.rules.length === 1 ? '' : 's'}`] : []),
+    ...(applied.policies ? [`${applied.policies.length} polic${applied.policies.length === 1 ? 'y' : 'ies'}`] : []),
     ...(applied.failOn ? [`failOn ${applied.failOn}`] : []),
     ...(applied.maxLifetime ? [`maxLifetime ${applied.maxLifetime}`] : []),
   ];
@@ -225,6 +233,7 @@ export function parseConfig(text: string, file: string): Config {
     ...(raw.failOn !== undefined ? { failOn: raw.failOn } : {}),
     ...(raw.minPrecision !== undefined ? { minPrecision: raw.minPrecision } : {}),
     rules: (raw.rules ?? []).map((dir) => resolve(base, dir)),
+    ...(raw.policies !== undefined ? { policies: raw.policies } : {}),
   };
 }
 

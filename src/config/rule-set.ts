@@ -27,6 +27,8 @@ export interface RuleSet {
   config: Config;
   /** the config is the user's own (--config, or none): a config from the scanned tree is not */
   trusted: boolean;
+  /** the config applied, as shown to the user (policies name it in their errors) */
+  configFile?: string;
   /** every loaded rule that `disabledRules` leaves in */
   rules: Rule[];
   /**
@@ -47,7 +49,7 @@ export interface RuleSet {
 export const NO_CONFIG: Config = { ignore: [], allow: [], disabledRules: [], rules: [] };
 
 export async function loadRuleSet(req: RuleSetRequest): Promise<RuleSet> {
-  const { config, trusted, notes, errors } = await readConfig(req);
+  const { config, trusted, notes, errors, file: configFile } = await readConfig(req);
   const loaded = await loadRules({
     builtin: req.builtin,
     dirs: [...(trusted ? config.rules : []), ...req.ruleDirs.map((d) => path.resolve(req.cwd, d))],
@@ -72,7 +74,7 @@ export async function loadRuleSet(req: RuleSetRequest): Promise<RuleSet> {
   const rules = disabled.size === 0 ? loaded : loaded.filter((r) => !disabled.has(r.id));
   const redactWith = req.builtin ? loaded : await withBuiltinRules(loaded);
   if (rules.length === 0) throw new UsageError('no rules loaded: --no-builtin-rules needs --rules with at least one rule (or a config `rules` folder)');
-  return { config, trusted, rules, redactWith: redactWith.length === rules.length ? rules : redactWith, notes, errors, warnings };
+  return { config, trusted, ...(configFile ? { configFile } : {}), rules, redactWith: redactWith.length === rules.length ? rules : redactWith, notes, errors, warnings };
 }
 
 /**
@@ -80,17 +82,17 @@ export async function loadRuleSet(req: RuleSetRequest): Promise<RuleSet> {
  * scanned tree is tree content: limited (loadRepoConfig), a bad one is an error of the scan,
  * and --no-repo-config ignores it. Every config applied is named in the notes.
  */
-async function readConfig(req: RuleSetRequest): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[] }> {
+async function readConfig(req: RuleSetRequest): Promise<{ config: Config; trusted: boolean; notes: string[]; errors: ScanError[]; file?: string }> {
   if (req.config) {
     const file = path.resolve(req.cwd, req.config);
-    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, req.cwd)} (--config) applied`], errors: [] };
+    return { config: await loadConfig(file), trusted: true, notes: [`config ${displayPath(file, req.cwd)} (--config) applied`], errors: [], file: displayPath(file, req.cwd) };
   }
   const found = await findConfig(req.root);
   if (!found) return { config: NO_CONFIG, trusted: true, notes: [], errors: [] };
   const label = displayPath(found, req.cwd);
   if (req.repoConfig === false) return { config: NO_CONFIG, trusted: true, notes: [`config ${label} in the scanned tree ignored (--no-repo-config)`], errors: [] };
   const outcome = await loadRepoConfig(found, label, parseDuration);
-  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [] };
+  return { config: outcome.config, trusted: false, notes: outcome.notes, errors: outcome.error ? [{ target: label, message: outcome.error }] : [], file: label };
 }
 
 /** A path relative to the working directory when it lies below it, else as it is. */

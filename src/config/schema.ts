@@ -10,6 +10,64 @@ export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 export const EXPIRES_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
 /** what --max-lifetime accepts: seconds, or <n><unit> groups such as 15m, 1h30m, 30d */
 export const DURATION_PATTERN = '^(\\d+|(\\d+[smhdwSMHDW])+)$';
+/** a policy id: its findings are `policy/<id>` */
+export const POLICY_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
+
+const SEVERITY_ENUM = ['info', 'low', 'medium', 'high', 'critical'] as const;
+
+/** An input of a policy's examples: the three CEL variables, each an object. */
+const policyExampleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { token: { type: 'object' }, credential: { type: 'object' }, limits: { type: 'object' } },
+} as const;
+
+/**
+ * One entry of `policies:` (in a config or a --policy file). Only `id` is required here: an
+ * entry with the id of a default policy tunes it (the fields it gives replace the default's);
+ * a new policy must give when, severity and message (checked when the policies are combined).
+ */
+export const policySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: {
+    id: { type: 'string', pattern: POLICY_ID_PATTERN },
+    when: { description: 'CEL expression over token, credential and limits', type: 'string', minLength: 1, maxLength: 2000 },
+    severity: { enum: SEVERITY_ENUM },
+    message: { type: 'string', pattern: '\\S', maxLength: 500 },
+    description: { type: 'string', maxLength: 2000 },
+    tags: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    enabled: { type: 'boolean' },
+    raise: {
+      description: 'the severity rises to the first entry whose when holds',
+      type: 'array',
+      maxItems: 8,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['when', 'severity'],
+        properties: { when: { type: 'string', minLength: 1, maxLength: 2000 }, severity: { enum: SEVERITY_ENUM } },
+      },
+    },
+    examples: { type: 'array', maxItems: 100, items: policyExampleSchema },
+    negativeExamples: { type: 'array', maxItems: 100, items: policyExampleSchema },
+  },
+} as const;
+
+/** A --policy file: the same `policies:` list as a config. */
+export const policyFileSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/tokensprawl/tokensprawl/policy/schema.json',
+  title: 'tokensprawl policies (--policy FILE)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['policies'],
+  properties: {
+    $schema: { type: 'string' },
+    policies: { type: 'array', maxItems: 500, items: policySchema },
+  },
+} as const;
 
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -60,6 +118,12 @@ export const configSchema = {
     minPrecision: {
       description: 'only run rules of at least this precision (generic context rules are medium unless they say otherwise)',
       enum: [...PRECISIONS].reverse(),
+    },
+    policies: {
+      description: 'policies as code: { id, when (CEL), severity, message, tags }; an entry with a default policy\'s id tunes or (enabled: false) turns it off',
+      type: 'array',
+      maxItems: 500,
+      items: policySchema,
     },
     rules: {
       description: 'extra rule directories, rule files (.yaml) or gitleaks rule files (.toml), relative to this file',

@@ -90,3 +90,8 @@ export function describeJsonError(err: unknown, text: string): string {
 export function describeName(name: string): string {
   return name.length <= 24 ? `"${name}"` : `"${name.slice(0, 4)}…" (${name.length} characters)`;
 }
+
+/** A policy that does not load, parse or type-check. */
+export class PolicyError extends UsageError {
+  override name = 'PolicyError';
+}

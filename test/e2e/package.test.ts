@@ -73,7 +73,7 @@ afterAll(() => {
 
 describe('the packed tarball', () => {
   it('holds the built CLI and the rules, not the sources, tests or fixtures', () => {
-    for (const f of ['bin/tokensprawl.js', 'dist/bundle/cli.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'package.json']) {
+    for (const f of ['bin/tokensprawl.js', 'dist/bundle/cli.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'policies/default.yaml', 'dist/default-policies.json', 'package.json']) {
       expect(packed).toContain(f);
     }
     expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts)\//.test(f) || f === '.npmrc')).toEqual([]);
