@@ -15,6 +15,7 @@ import type {
   ScanResult,
   ScanStats,
   Source,
+  ScanCommand,
   SourceKind,
 } from './core/types.js';
 import { createDetector, detect, type Detector } from './detect/detect.js';
@@ -32,7 +33,8 @@ export interface ScanProgress {
 }
 
 export interface ScanOptions {
-  command: SourceKind;
+  /** what the report names as `scan.command`: the single source, or 'scan' for several */
+  command: ScanCommand;
   targets: string[];
   rules: readonly Rule[];
   version: string;
@@ -57,9 +59,10 @@ export interface ScanOptions {
   annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
   /**
    * Told each new secret and its path as the scan finds them, so that `annotate` can do its work
-   * during the scan rather than after it. Like `annotate`, in memory only.
+   * during the scan rather than after it. Like `annotate`, in memory only. `source` is the
+   * finding's source kind (a run over several sources tells them apart).
    */
-  observe?: (path: string, secret: string) => void;
+  observe?: (path: string, secret: string, source: SourceKind) => void;
   /**
    * The run's redactor (createRunRedactor): told every secret found, then applied to the whole
    * result. The CLI passes its own so that stderr is filtered by the same one.
@@ -202,14 +205,13 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   const notes: string[] = [...(opts.notes ?? [])];
   const pending = new Map<string, Pending>();
   const inlineSuppressed = new Map<string, Pending>();
-  const byId = opts.command === 'git';
   let lastProgress = 0;
   const jwtOpts: JwtOptions = { now: opts.now, maxLifetimeSeconds: opts.maxLifetimeSeconds, ...(opts.jwks ? { jwks: opts.jwks } : {}) };
   // JWTs are judged as they are found: a history scan mostly waits for git, and the checks
   // (a weak-secret search costs about 0.5 ms a token) then cost nothing at the end.
   const jwtAnalyses = new Map<string, Promise<JwtAnalysis | null>>();
   const onNew = (p: Pending, rule: Rule): void => {
-    opts.observe?.(p.finding.location.path, p.secret);
+    opts.observe?.(p.finding.location.path, p.secret, p.finding.location.source);
     const sha = p.finding.secret.sha256;
     if (!jwtAnalyses.has(sha) && (rule.jwt || decodesAsJwt(p.secret))) {
       const analysis = analyzeJwt(p.secret, jwtOpts);
@@ -217,7 +219,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
       jwtAnalyses.set(sha, analysis);
     }
   };
-  const groups: Groups = { rulesById, byId, pending, inlineSuppressed, onNew };
+  const groups: Groups = { rulesById, pending, inlineSuppressed, onNew };
   const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules));
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
     if (matches.length === 0) return;
@@ -308,15 +310,15 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
 
 interface Groups {
   rulesById: ReadonlyMap<string, Rule>;
-  /** one finding per id (history), not per place */
-  byId: boolean;
   pending: Map<string, Pending>;
   inlineSuppressed: Map<string, Pending>;
   /** a finding that was not known before went into `pending` */
   onNew: (p: Pending, rule: Rule) => void;
 }
 
-function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, pending, inlineSuppressed, onNew }: Groups): void {
+function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, pending, inlineSuppressed, onNew }: Groups): void {
+  // history: one finding per id (the earliest commit), not per place
+  const byId = fragment.provenance.kind === 'git';
   for (const m of matches) {
     const rule = rulesById.get(m.ruleId);
     if (!rule) continue;
@@ -361,25 +363,15 @@ function provenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' 
   return fields;
 }
 
+/**
+ * The one place where a fragment's provenance becomes a finding's location: every provenance
+ * field is a location field of the same name (checked by the compiler), and `kind` becomes
+ * `source`. A new source adds its fields to Provenance and Location, nothing here.
+ */
 function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
-  const p = fragment.provenance;
-  switch (p.kind) {
-    case 'dir':
-    case 'stdin':
-      return { source: p.kind, path: p.path };
-    case 'git':
-      return { source: 'git', path: p.path, commit: p.commit, author: p.author, date: p.date };
-    case 'ci-log':
-      return { source: 'ci-log', path: p.path, ...(p.job !== undefined ? { job: p.job } : {}), ...(p.step !== undefined ? { step: p.step } : {}) };
-    case 'queue': {
-      const { kind: _kind, ...rest } = p;
-      return { source: 'queue', ...rest };
-    }
-    default: {
-      const never: never = p;
-      throw new Error(`unknown provenance ${JSON.stringify(never)}`);
-    }
-  }
+  const { kind, ...rest } = fragment.provenance;
+  const fields: Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> = { source: kind, ...rest };
+  return fields;
 }
 
 /** Earliest commit wins (author date, then commit id for a stable choice, then place). */

@@ -1,6 +1,6 @@
 // Presence at HEAD: is a secret found in history still in its path at HEAD? One
 // `git cat-file --batch`, fed while the scan runs.
-import { spawnGit, type GitProcess } from './git-process.js';
+import { spawnGit, type GitProcess } from './git-spawn.js';
 
 /**
  * For each path, which of its secrets occur in that path as of HEAD (all false when the path

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TargetError } from '../core/errors.js';
-import { git } from './git-process.js';
+import { git } from './git-spawn.js';
 
 export interface Repository {
   /** work-tree root, or the git directory of a bare repository */

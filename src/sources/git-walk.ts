@@ -22,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import { describeError, UsageError } from '../core/errors.js';
 import type { SourceItem } from '../core/types.js';
 import { COMMIT_FORMAT, DiffParser, type CommitInfo } from './git-diff.js';
-import { DIFF_FLAGS, git, GIT_CONFIG, spawnGit, type GitProcess } from './git-process.js';
+import { DIFF_FLAGS, git, GIT_CONFIG, spawnGit, type GitProcess } from './git-spawn.js';
 import { authorIdent, shallowBoundaries, STAGED_COMMIT } from './git-provenance.js';
 import { readAhead } from './read-ahead.js';
 

@@ -1,9 +1,15 @@
 // Git history source: the added lines of every commit reachable from any ref, or of the index.
 // Split by job: git-walk.ts (rev-list | diff-tree, restarts, shards, staged), git-diff.ts
 // (parsing the patch stream into fragments), git-presence.ts (still at HEAD?),
-// git-provenance.ts (the repository, shallow boundaries, author ident), git-process.ts (spawning).
-import type { Source } from '../core/types.js';
+// git-provenance.ts (the repository, shallow boundaries, author ident), git-spawn.ts (spawning).
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TargetError, UsageError } from '../core/errors.js';
+import type { Finding, Source } from '../core/types.js';
+import { headPresence, type HeadPresence } from './git-presence.js';
+import { openRepository, type Repository } from './git-provenance.js';
 import { scanStaged, startHistory, type GitOptions } from './git-walk.js';
+import { parseCount, type SourceDefinition } from './source.js';
 
 export type { GitOptions } from './git-walk.js';
 
@@ -24,4 +30,74 @@ export function gitSource(root: string, opts: GitOptions = {}): GitSource {
   if (opts.staged) return { [Symbol.asyncIterator]: () => scanStaged(root, opts), close: () => undefined };
   const history = startHistory(root, opts);
   return { [Symbol.asyncIterator]: () => history.items(), close: () => history.close() };
+}
+
+/** `tokensprawl git [repo]` and `scan --git R`. */
+export const gitDefinition: SourceDefinition = {
+  kind: 'git',
+  description: 'scan the git history of a repository, every ref',
+  argument: { name: '[repo]', description: 'repository', default: ['.'] },
+  scanFlag: { flags: '--git <repo>', description: 'a git repository: its whole history (repeatable)' },
+  options: [
+    { flags: '--since <rev>', description: 'only commits not reachable from rev, e.g. origin/main' },
+    { flags: '--staged', description: 'only what is staged (the pre-commit case)' },
+    { flags: '--max-commits <n>', description: 'scan at most n commits' },
+  ],
+  checkEmptyRead: false,
+  progressUnit: 'commits',
+  // git itself keeps a core busy producing the history
+  defaultJobs: (cpus) => Math.max(1, cpus - 1),
+  async open(targets, ctx) {
+    const target = targets[0] ?? '.';
+    if (targets.length > 1) throw new UsageError(`git takes one repository; got ${targets.length} (scan --git R --git R2 takes several)`);
+    const repo = path.resolve(ctx.cwd, target);
+    const since = ctx.flags['since'] as string | undefined;
+    const staged = ctx.flags['staged'] === true;
+    const maxCommits = parseCount('--max-commits', ctx.flags['maxCommits']);
+    // History: git starts now, in the folder given (git finds the repository from there), and
+    // runs while the repository is confirmed and the rules and configuration load.
+    const isFolder = await stat(repo).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    const source = isFolder
+      ? gitSource(repo, {
+          ...(since ? { since } : {}),
+          ...(staged ? { staged: true } : {}),
+          ...(maxCommits !== undefined ? { maxCommits } : {}),
+          ...(ctx.shard ? { shard: ctx.shard } : {}),
+        })
+      : undefined;
+    let opened: Repository;
+    try {
+      opened = await openRepository(repo);
+    } catch (err) {
+      source?.close();
+      throw err;
+    }
+    if (!source) throw new TargetError(`not a git repository: ${repo}`);
+    // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
+    // whether each secret is still at HEAD.
+    const presence = staged || !opened.head ? undefined : headPresence(opened.root);
+    return {
+      kind: 'git',
+      root: opened.root,
+      targets: [target],
+      ...(presence ? { observe: (p: string, secret: string) => presence.observe(p, secret), annotate: (items) => annotatePresence(presence, items) } : {}),
+      items: () => source,
+      close: () => {
+        source.close();
+        presence?.close();
+      },
+    };
+  },
+};
+
+/** `presentAtHead` on each finding, asked path by path. */
+async function annotatePresence(presence: HeadPresence, items: ReadonlyArray<{ finding: Finding; secret: string }>): Promise<Finding[]> {
+  const byPath = new Map<string, Array<{ finding: Finding; secret: string }>>();
+  for (const it of items) byPath.set(it.finding.location.path, [...(byPath.get(it.finding.location.path) ?? []), it]);
+  const groups = [...byPath.values()];
+  const present = await presence.lookup(groups.map((g) => ({ path: g[0]?.finding.location.path ?? '', secrets: g.map((x) => x.secret) })));
+  return groups.flatMap((g, i) => g.map((x, j) => ({ ...x.finding, presentAtHead: present[i]?.[j] === true })));
 }
