@@ -15,6 +15,7 @@ import type {
   ScanResult,
   ScanStats,
   Source,
+  Span,
   ScanCommand,
   SourceKind,
 } from './core/types.js';
@@ -324,7 +325,7 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, pending
     if (!rule) continue;
     const layers = [...(fragment.decodedFrom ?? []), ...(m.decoded?.layers ?? [])];
     const secret = redact(m.secret, rule.prefix);
-    const location: Location = { ...provenanceFields(fragment), ...m.span };
+    const location = locationOf(fragment, m.span);
     const finding: Finding = {
       id: findingId(rule.id, secret.sha256, location.path),
       ruleId: rule.id,
@@ -355,6 +356,14 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, pending
  */
 function own<T>(value: T): T {
   return (typeof value === 'string' ? Buffer.from(value, 'utf8').toString('utf8') : value) as T;
+}
+
+/** Where a match is: the fragment's provenance, the span, and the time of its line when the source knows it. */
+function locationOf(fragment: Fragment, span: Span): Location {
+  const location: Location = { ...provenanceFields(fragment), ...span };
+  const t = fragment.lineTimes?.[span.line - fragment.line];
+  if (t !== undefined && Number.isFinite(t)) location.time = new Date(t).toISOString();
+  return location;
 }
 
 function provenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {

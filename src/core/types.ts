@@ -82,6 +82,11 @@ export interface Fragment {
   /** the same for `bytes`: a byte offset on a character boundary, made `acceptBefore` on decoding */
   acceptBeforeByte?: number;
   /**
+   * Per line of `text` (0-based index), when it was written (epoch milliseconds; NaN when not
+   * known): the CI-log line timestamps. A finding on that line gets it as `location.time`.
+   */
+  lineTimes?: Float64Array;
+  /**
    * Literal secrets known from context (a CI log's `::add-mask::` values): the detector reports
    * every occurrence in `text` as rule `ci-masked-value`.
    */

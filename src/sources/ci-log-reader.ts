@@ -2,7 +2,7 @@
 // column maps back to the original), cut at a size bound or where the job/step changes.
 import { StringDecoder } from 'node:string_decoder';
 import type { Fragment, Provenance } from '../core/types.js';
-import { addMaskValues, createLineRewriter, detectLogFormat, SNIFF_WANTED, type LineRewriter } from './ci-log-formats.js';
+import { addMaskValues, createLineRewriter, detectLogFormat, providerOf, SNIFF_WANTED, type LineRewriter } from './ci-log-formats.js';
 
 export interface CiLogLimits {
   /** a fragment is cut after about this many characters of lines */
@@ -50,6 +50,13 @@ export class LogReader {
   private sniffed: { text: string; line: number }[] | undefined = [];
   private sniffedChars = 0;
   private rewrite: LineRewriter | undefined;
+  /** the CI system, once the format is known */
+  private provider: string | undefined;
+  /** the timestamp of the line being added (epoch ms), NaN when it has none */
+  private lineTime = NaN;
+  /** per line of the fragment being built: its timestamp (epoch ms) or NaN */
+  private times: number[] = [];
+  private timed = false;
   private job: string | undefined;
   private step: string | undefined;
   // the fragment being built
@@ -150,10 +157,9 @@ export class LogReader {
     const base: { job?: string; step?: string } = {};
     if (this.ctx.job !== undefined) base.job = this.ctx.job;
     if (this.ctx.step !== undefined) base.step = this.ctx.step;
-    this.rewrite = createLineRewriter(
-      detectLogFormat(held.map((h) => h.text)),
-      base,
-    );
+    const format = detectLogFormat(held.map((h) => h.text));
+    this.provider = providerOf(format);
+    this.rewrite = createLineRewriter(format, base);
     for (const h of held) this.rewriteLine(h.text, h.line);
   }
 
@@ -161,6 +167,7 @@ export class LogReader {
     const r = (this.rewrite ?? createLineRewriter('generic', {}))(line);
     this.job = r.job;
     this.step = r.step;
+    this.lineTime = r.time === undefined ? NaN : Date.parse(r.time);
     if (r.text.includes('::add-mask::')) {
       const masks = this.ctx.masks;
       for (const value of addMaskValues(r.text)) {
@@ -171,6 +178,7 @@ export class LogReader {
       }
     }
     this.add(r.text, r.map, lineNo, 1);
+    this.lineTime = NaN;
   }
 
   private add(text: string, map: Int32Array | undefined, lineNo: number, column: number): void {
@@ -197,6 +205,8 @@ export class LogReader {
       this.mapUsed += map.length;
     }
     this.lines.push(text);
+    this.times.push(this.lineTime);
+    if (!Number.isNaN(this.lineTime)) this.timed = true;
     this.chars += text.length + 1;
   }
 
@@ -213,8 +223,11 @@ export class LogReader {
       }
       extra.columnMaps = maps;
     }
+    if (this.timed) extra.lineTimes = Float64Array.from(this.times);
     this.out.push(this.fragment(this.lines.join('\n'), this.fragLine, this.fragColumn, extra, this.fragJob, this.fragStep));
     this.lines = [];
+    this.times = [];
+    this.timed = false;
     this.mapIndex = [];
     this.mapUsed = 0;
     this.chars = 0;
@@ -231,6 +244,7 @@ export class LogReader {
     const provenance: Extract<Provenance, { kind: 'ci-log' }> = { kind: 'ci-log', path: this.ctx.path };
     if (job !== undefined) provenance.job = job;
     if (step !== undefined) provenance.step = step;
+    if (this.provider !== undefined) provenance.provider = this.provider;
     const fragment: Fragment = { text, provenance, line, column, ...extra };
     const masks = this.ctx.masks;
     if (masks.values.size > 0) {

@@ -1,17 +1,36 @@
 // Kafka: kcat -J records and kafka-console-consumer lines.
 import { MIN_SECRET_LENGTH, pointerSegment } from '../core/decode.js';
 import { JsonScanError, scanLeaves, type StringLeaf } from './queue-json.js';
-import { leafPart, topSegment, type JsonObject, type MessageMeta, type MessagePart, type QueueMessage } from './queue-message.js';
+import { epochMillis, leafPart, topSegment, type JsonObject, type MessageMeta, type MessagePart, type QueueMessage } from './queue-message.js';
 
 // kcat -J: {"topic","partition","offset","tstype","ts","broker","headers":[k,v,...],"key","payload"}
 const KCAT_SKIP = new Set(['topic', 'tstype', 'broker', 'key_error', 'payload_error']);
 
+export /** Header names a producer puts its name in (compared lower-case). */
+const PRODUCER_HEADERS = new Set(['producer', 'app_id', 'app-id', 'appid', 'client.id', 'client_id', 'client-id', 'clientid', 'source']);
+
+/** The first producer-naming header of a flat [name, value, …] list. */
+function producerOf(headers: readonly unknown[] | undefined): string | undefined {
+  if (!headers) return undefined;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i];
+    const value = headers[i + 1];
+    if (typeof name === 'string' && PRODUCER_HEADERS.has(name.toLowerCase()) && typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
 export function kcatMessage(rec: JsonObject, leaves: StringLeaf[]): QueueMessage {
-  const meta: MessageMeta = {};
+  const meta: MessageMeta = { broker: 'kafka' };
   if (typeof rec.topic === 'string' && rec.topic) meta.queue = rec.topic;
   if (typeof rec.partition === 'number') meta.partition = rec.partition;
   if (typeof rec.offset === 'number') meta.offset = rec.offset;
+  // kcat's "ts" is epoch ms, with "tstype" create / logappend (none: no timestamp)
+  const time = rec.tstype === 'none' ? undefined : epochMillis(rec.ts);
+  if (time) meta.time = time;
   const headers = Array.isArray(rec.headers) ? (rec.headers as unknown[]) : undefined;
+  const producer = producerOf(headers);
+  if (producer) meta.producer = producer;
   const parts: MessagePart[] = [];
   for (const leaf of leaves) {
     const top = topSegment(leaf.pointer);
@@ -45,7 +64,7 @@ export function kcatMessage(rec: JsonObject, leaves: StringLeaf[]): QueueMessage
  * `k1:v1,k2:v2` or `NO_HEADERS`. Fields are named like kcat's: /headers/<name>, /key, /payload.
  */
 export function consoleMessage(line: string): QueueMessage {
-  const meta: MessageMeta = {};
+  const meta: MessageMeta = { broker: 'kafka' };
   const cols = splitTabs(line);
   let i = 0;
   for (; i < cols.length - 1; i++) {
@@ -56,6 +75,10 @@ export function consoleMessage(line: string): QueueMessage {
     if (m) {
       if (m[1] === 'Partition') meta.partition = Number(m[2]);
       if (m[1] === 'Offset') meta.offset = Number(m[2]);
+      if (m[1] === 'CreateTime' || m[1] === 'LogAppendTime') {
+        const time = epochMillis(m[2]);
+        if (time) meta.time = time;
+      }
     } else if (text !== 'NO_TIMESTAMP') break;
   }
   const rest = cols.slice(i);
@@ -65,7 +88,12 @@ export function consoleMessage(line: string): QueueMessage {
   const firstText = line.slice(first.start, first.end);
   let valueFrom = 0;
   if (rest.length >= 3 && (firstText === 'NO_HEADERS' || /^[^:,]+:/.test(firstText))) {
-    if (firstText !== 'NO_HEADERS') parts.push(...consoleHeaders(line, first.start, first.end));
+    if (firstText !== 'NO_HEADERS') {
+      parts.push(...consoleHeaders(line, first.start, first.end));
+      // `k1:v1,k2:v2`: a producer-naming header, whatever its length
+      const producer = producerOf(firstText.split(/,(?=[^:,]+:)/).flatMap((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1)]));
+      if (producer) meta.producer = producer;
+    }
     pushRaw(parts, line, '/key', rest[1]);
     valueFrom = 2;
   } else if (rest.length >= 2 && firstText === 'NO_HEADERS') {
