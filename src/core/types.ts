@@ -35,13 +35,13 @@ export type Provenance =
   | {
       kind: 'har';
       path: string;
-      /** 0-based index of the entry in log.entries */
-      entry: number;
+      /** 0-based index of the entry in log.entries (absent for text outside the entries) */
+      entry?: number;
       method?: string;
       /** the request URL with query values and userinfo replaced by "…" */
       url?: string;
       /** where in the entry, e.g. "request.headers.Authorization", "request.queryString.token" */
-      field: string;
+      field?: string;
       /** the entry's startedDateTime (ISO-8601) */
       time?: string;
     };

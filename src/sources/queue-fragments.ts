@@ -25,7 +25,14 @@ export function* messageItems(text: string, message: QueueMessage, rel: string, 
  * field.
  */
 export function* partFragments(text: string, part: MessagePart, meta: MessageMeta, rel: string, pos: Positioner): Generator<Fragment> {
-  const provenance: Provenance = { kind: 'queue', path: rel, ...meta, field: part.pointer };
+  yield* fieldFragments(text, part, { kind: 'queue', path: rel, ...meta, field: part.pointer }, pos);
+}
+
+/** A provenance that names the field of a structured record (queue message, HAR entry). */
+export type FieldProvenance = Extract<Provenance, { kind: 'queue' | 'har' }>;
+
+/** partFragments for any source whose records are JSON: decoded layers extend `field`. */
+export function* fieldFragments(text: string, part: MessagePart, provenance: FieldProvenance, pos: Positioner): Generator<Fragment> {
   const decoded = looksEncoded(part.value) ? decodeLayers(part.value) : [];
   if (decoded.length === 0) {
     yield rawFragment(text, part, provenance, pos);
@@ -36,7 +43,7 @@ export function* partFragments(text: string, part: MessagePart, meta: MessageMet
   for (const d of decoded) {
     yield {
       text: d.text,
-      provenance: { ...provenance, field: part.pointer + (d.pointer ?? '') },
+      provenance: { ...provenance, field: (provenance.field ?? '') + (d.pointer ?? '') },
       line: at.line,
       column: at.column,
       pinned: { endLine: end.line, endColumn: end.column },
