@@ -1,6 +1,8 @@
-// The HAR source: fixtures/har/devtools-export.har is hand-written in the exact shape Chrome
-// DevTools writes ("Export HAR", HAR 1.2 with Chrome's _initiator/_priority extras), since no
-// HAR producer runs headless here. Findings are checked at their exact places, with hostile
+// The HAR source, on two fixtures: chromium-capture.har was written by a real producer
+// (Chromium 156 headless, driven over the DevTools protocol by chrome-har-capturer 0.14.4, of a
+// local page whose script sends a bearer header and a token in a query string);
+// devtools-export.har is hand-written in the exact shape of DevTools' "Export HAR" (HAR 1.2 with
+// Chrome's _initiator/_priority extras, base64 bodies, cookies, postData). Findings are checked at their exact places, with hostile
 // inputs: broken JSON, a JSON file that is not a HAR, escapes, one-line exports, huge entries,
 // input cut into tiny pieces, and URLs whose query strings hold the secret.
 import { readFileSync } from 'node:fs';
@@ -66,6 +68,24 @@ describe('Chrome DevTools export (fixture)', () => {
     expect(r.findings.find((f) => f.location.field === 'response.content.text')?.decodedFrom).toEqual(['base64']);
     expect(r.findings.find((f) => f.ruleId === 'jwt')?.location).toMatchObject({ method: 'POST', url: 'https://auth.example.com/oauth/token' });
     const secrets = await rawSecrets(harSource(['devtools-export.har'], { cwd: FIX }));
+    expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
+  });
+});
+
+describe('Chromium capture (real producer)', () => {
+  it('reports the bearer header at the entry of the request that sent it', async () => {
+    const run = await runCli(['har', 'chromium-capture.har', ...JSON_ARGS], { cwd: FIX });
+    expect(run.status).toBe(1);
+    const r = jsonReport<ScanResult>(run);
+    expect(r.errors).toEqual([]);
+    const header = r.findings.filter((f) => f.ruleId === 'bearer-header' && f.location.field?.startsWith('request.'));
+    expect(header.map((f) => f.location)).toEqual([
+      expect.objectContaining({ source: 'har', entry: 1, method: 'GET', field: 'request.headers.Authorization', url: 'http://127.0.0.1:8765/api/user?access_token=…&page=…' }),
+    ]);
+    expect(r.findings.map((f) => `${f.location.entry} ${f.location.field}`)).toEqual(
+      expect.arrayContaining(['1 request.url', '1 request.queryString.access_token', '1 response.content.text/token', '0 response.content.text']),
+    );
+    const secrets = await rawSecrets(harSource(['chromium-capture.har'], { cwd: FIX }));
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });
 });
