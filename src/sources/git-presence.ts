@@ -25,6 +25,8 @@ export interface HeadPresence {
   observe(path: string, secret: string): void;
   /** the answers for these paths and secrets; fetches again a path whose secrets came after its answer */
   lookup(items: ReadonlyArray<{ path: string; secrets: readonly string[] }>): Promise<boolean[][]>;
+  /** resolves once every path asked so far is answered (or git is gone) */
+  idle(): Promise<void>;
   close(): void;
 }
 
@@ -177,6 +179,13 @@ export function headPresence(root: string): HeadPresence {
     proc?.child.stdin?.write(unsent.join(''));
     unsent = [];
   };
+  const idle = (): Promise<void> => {
+    send();
+    return new Promise<void>((resolve) => {
+      waiters.push(resolve);
+      settle();
+    });
+  };
   const state = (path: string): PathState => {
     let st = paths.get(path);
     if (!st) {
@@ -200,13 +209,10 @@ export function headPresence(root: string): HeadPresence {
         // asked again when a secret arrived after the answer (or it was never asked)
         if (st.inFlight === 0 && it.secrets.some((sec) => !st.present.has(sec))) ask(it.path);
       }
-      send();
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        settle();
-      });
+      await idle();
       return items.map((it) => it.secrets.map((sec) => paths.get(it.path)?.present.get(sec) === true));
     },
+    idle,
     close() {
       if (flushTimer) clearTimeout(flushTimer);
       proc?.child.stdin?.end();

@@ -68,7 +68,7 @@ export async function* scanStaged(root: string, opts: GitOptions): AsyncGenerato
   }
 }
 
-export function startHistory(root: string, opts: GitOptions): { items: () => AsyncGenerator<SourceItem>; close: () => void } {
+export function startHistory(root: string, opts: GitOptions): { items: () => AsyncGenerator<SourceItem>; close: () => void; exited: () => Promise<void> } {
   // The stash entries and `^since` go to rev-list's stdin once known; `--all` is on its command line.
   const revs = revisions(root, opts);
   const boundaries = shallowBoundaries(root);
@@ -110,6 +110,9 @@ export function startHistory(root: string, opts: GitOptions): { items: () => Asy
     close() {
       for (const w of running) w.kill();
       running.clear();
+    },
+    async exited() {
+      await Promise.all([...running].flatMap((w) => [w.list.done, w.diff.done]));
     },
   };
 }

@@ -19,6 +19,8 @@ export { headPresence, presentAtHead, type HeadPresence } from './git-presence.j
 /** A git source; `close` stops git processes it already started (safe to call more than once). */
 export interface GitSource extends Source {
   close(): void;
+  /** resolves when the git processes started so far have exited (for a small history: its output is then all buffered) */
+  exited(): Promise<void>;
 }
 
 /**
@@ -27,9 +29,9 @@ export interface GitSource extends Source {
  * scan's start-up then overlaps git's. Call `close` if the source will not be read to the end.
  */
 export function gitSource(root: string, opts: GitOptions = {}): GitSource {
-  if (opts.staged) return { [Symbol.asyncIterator]: () => scanStaged(root, opts), close: () => undefined };
+  if (opts.staged) return { [Symbol.asyncIterator]: () => scanStaged(root, opts), close: () => undefined, exited: () => Promise.resolve() };
   const history = startHistory(root, opts);
-  return { [Symbol.asyncIterator]: () => history.items(), close: () => history.close() };
+  return { [Symbol.asyncIterator]: () => history.items(), close: () => history.close(), exited: () => history.exited() };
 }
 
 /** `tokensprawl git [repo]` and `scan --git R`. */
