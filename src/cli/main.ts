@@ -54,6 +54,30 @@ export async function run(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
+/**
+ * The CLI in process, its output captured: what tests (and embedders) call instead of spawning
+ * the binary. `io` defaults to no input, no TTY, no colour, this process's working directory.
+ */
+export async function runCaptured(argv: string[], io: Partial<Omit<Io, 'stdout' | 'stderr'>> & { cwd: string }): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await run(argv, {
+    stdin: async function* () {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: { NO_COLOR: '1' },
+    cpus: 1,
+    ...io,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { exitCode, stdout, stderr };
+}
+
 function collect(value: string, prior: string[]): string[] {
   return [...prior, value];
 }

@@ -34,29 +34,19 @@ export function jsonReport<T = import('../../src/core/types.js').ScanResult>(run
 }
 
 /**
- * Runs the CLI in this process (src/cli/main.ts `run`), with its own Io: a failure points at a
- * line of src/, not at the bundle. Same shape as cli(); colour off, stdin from `input`.
+ * Runs the CLI in this process (src/cli/main.ts `runCaptured`), with its own Io: a failure points
+ * at a line of src/, not at the bundle. Same shape as cli(); colour off, stdin from `input`.
  */
 export async function runCli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string>; cpus?: number } = {}): Promise<CliRun> {
-  const { run } = await import('../../src/cli/main.js');
-  let stdout = '';
-  let stderr = '';
+  const { runCaptured } = await import('../../src/cli/main.js');
   const input = opts.input ?? '';
-  const status = await run(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
+  const r = await runCaptured(args, {
     stdin: async function* () {
       if (input.length > 0) yield typeof input === 'string' ? Buffer.from(input) : input;
     },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
     env: { NO_COLOR: '1', ...opts.env },
     cwd: opts.cwd ?? ROOT,
     cpus: opts.cpus ?? 1,
   });
-  return { status, stdout, stderr };
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
