@@ -17,6 +17,8 @@ import type {
   ScanResult,
   ScanStats,
   Source,
+  Span,
+  ScanCommand,
   SourceKind,
 } from './core/types.js';
 import { createDetector, detect, rewriteRules, type Detector } from './detect/detect.js';
@@ -37,7 +39,8 @@ export interface ScanProgress {
 }
 
 export interface ScanOptions {
-  command: SourceKind;
+  /** what the report names as `scan.command`: the single source, or 'scan' for several */
+  command: ScanCommand;
   targets: string[];
   rules: readonly Rule[];
   version: string;
@@ -62,9 +65,10 @@ export interface ScanOptions {
   annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
   /**
    * Told each new secret and its path as the scan finds them, so that `annotate` can do its work
-   * during the scan rather than after it. Like `annotate`, in memory only.
+   * during the scan rather than after it. Like `annotate`, in memory only. `source` is the
+   * finding's source kind (a run over several sources tells them apart).
    */
-  observe?: (path: string, secret: string) => void;
+  observe?: (path: string, secret: string, source: SourceKind) => void;
   /**
    * The run's redactor (createRunRedactor): told every secret found, then applied to the whole
    * result. The CLI passes its own so that stderr is filtered by the same one.
@@ -222,7 +226,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   // (a weak-secret search costs about 0.5 ms a token) then cost nothing at the end.
   const jwtAnalyses = new Map<string, Promise<JwtAnalysis | null>>();
   const onNew = (p: Pending, rule: Rule): void => {
-    opts.observe?.(p.finding.location.path, p.secret);
+    opts.observe?.(p.finding.location.path, p.secret, p.finding.location.source);
     const sha = p.finding.secret.sha256;
     if (!jwtAnalyses.has(sha) && (rule.jwt || decodesAsJwt(p.secret))) {
       const analysis = analyzeJwt(p.secret, jwtOpts);
@@ -346,7 +350,7 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, pending
     if (!rule) continue;
     const layers = [...(fragment.decodedFrom ?? []), ...(m.decoded?.layers ?? [])];
     const secret = redact(m.secret, rule.prefix);
-    const location: Location = { ...provenanceFields(fragment), ...m.span };
+    const location = locationOf(fragment, m.span);
     const finding: Finding = {
       id: findingId(rule.id, secret.sha256, location.path),
       ruleId: rule.id,
@@ -379,31 +383,29 @@ function own<T>(value: T): T {
   return (typeof value === 'string' ? Buffer.from(value, 'utf8').toString('utf8') : value) as T;
 }
 
+/** Where a match is: the fragment's provenance, the span, and the time of its line when the source knows it. */
+function locationOf(fragment: Fragment, span: Span): Location {
+  const location: Location = { ...provenanceFields(fragment), ...span };
+  const t = fragment.lineTimes?.[span.line - fragment.line];
+  if (t !== undefined && Number.isFinite(t)) location.time = new Date(t).toISOString();
+  return location;
+}
+
 function provenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
   const fields = rawProvenanceFields(fragment);
   for (const key of Object.keys(fields) as Array<keyof typeof fields>) (fields as Record<string, unknown>)[key] = own(fields[key]);
   return fields;
 }
 
+/**
+ * The one place where a fragment's provenance becomes a finding's location: every provenance
+ * field is a location field of the same name (checked by the compiler), and `kind` becomes
+ * `source`. A new source adds its fields to Provenance and Location, nothing here.
+ */
 function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> {
-  const p = fragment.provenance;
-  switch (p.kind) {
-    case 'dir':
-    case 'stdin':
-      return { source: p.kind, path: p.path };
-    case 'git':
-      return { source: 'git', path: p.path, commit: p.commit, author: p.author, date: p.date };
-    case 'ci-log':
-      return { source: 'ci-log', path: p.path, ...(p.job !== undefined ? { job: p.job } : {}), ...(p.step !== undefined ? { step: p.step } : {}) };
-    case 'queue': {
-      const { kind: _kind, ...rest } = p;
-      return { source: 'queue', ...rest };
-    }
-    default: {
-      const never: never = p;
-      throw new InternalError(`unknown provenance ${JSON.stringify(never)}`);
-    }
-  }
+  const { kind, ...rest } = fragment.provenance;
+  const fields: Omit<Location, 'line' | 'column' | 'endLine' | 'endColumn'> = { source: kind, ...rest };
+  return fields;
 }
 
 async function analyse(items: Pending[], rulesById: ReadonlyMap<string, Rule>, analyses: ReadonlyMap<string, Promise<JwtAnalysis | null>>): Promise<Pending[]> {

@@ -3,7 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, toExit } from '../core/errors.js';
 import { FAIL_ON_CHOICES } from '../core/severity.js';
+import type { ScanCommand } from '../core/types.js';
 import { PRECISIONS } from '../rules/precision.js';
+import { SOURCES } from '../sources/registry.js';
+import type { SourceFlag } from '../sources/source.js';
 import { processIo, safeStderr, setOutputRedactor, type Io } from './io.js';
 import { VERSION } from './version.js';
 
@@ -45,6 +48,30 @@ export async function run(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
+/**
+ * The CLI in process, its output captured: what tests (and embedders) call instead of spawning
+ * the binary. `io` defaults to no input, no TTY, no colour, this process's working directory.
+ */
+export async function runCaptured(argv: string[], io: Partial<Omit<Io, 'stdout' | 'stderr'>> & { cwd: string }): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await run(argv, {
+    stdin: async function* () {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: { NO_COLOR: '1' },
+    cpus: 1,
+    ...io,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { exitCode, stdout, stderr };
+}
+
 function collect(value: string, prior: string[]): string[] {
   return [...prior, value];
 }
@@ -56,6 +83,13 @@ function ruleSourceOptions(cmd: Command): Command {
     .option('--no-builtin-rules', 'only the --rules directories')
     .option('--config <file>', 'configuration file (default: .tokensprawl.yaml in the working directory)')
     .option('--no-repo-config', 'ignore a .tokensprawl.yaml in the working directory');
+}
+
+function sourceOption(o: SourceFlag): Option {
+  const opt = new Option(o.flags, o.description);
+  if (o.choices) opt.choices(o.choices);
+  if (o.default !== undefined) opt.default(o.default);
+  return opt;
 }
 
 /** Options shared by the scanning commands (SPEC "Options shared by the scanning commands"). */
@@ -109,7 +143,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       ].join('\n'),
     );
 
-  const scanAction = (command: 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin') =>
+  const scanAction = (command: ScanCommand) =>
     async (...args: unknown[]): Promise<void> => {
       const cmd = args[args.length - 1] as Command;
       const { runScanCommand } = await import('./scan-command.js');
@@ -118,34 +152,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await runScanCommand(command, cmd.processedArgs as unknown[], opts, io));
     };
 
-  scanOptions(
-    program
-      .command('dir')
-      .argument('[paths...]', 'files and folders', ['.'])
-      .description('scan files and folders (default "."); honours .gitignore inside them; named paths are scanned even when ignored, and followed when symlinks')
-      .option('--follow', 'follow symlinks inside the tree (loops are detected); by default they are counted as skipped'),
-  )
-    .action(scanAction('dir'));
-  scanOptions(
-    program
-      .command('git')
-      .argument('[repo]', 'repository', '.')
-      .description('scan the git history of a repository, every ref')
-      .option('--since <rev>', 'only commits not reachable from rev, e.g. origin/main')
-      .option('--staged', 'only what is staged (the pre-commit case)')
-      .option('--max-commits <n>', 'scan at most n commits'),
-  ).action(scanAction('git'));
-  scanOptions(program.command('ci-log').argument('<paths...>', 'log files, folders or GitHub Actions log .zip archives').description('scan CI logs'))
-    .action(scanAction('ci-log'));
-  scanOptions(
-    program
-      .command('queue')
-      .argument('<paths...>', 'dump files')
-      .description('scan message-queue exports: Kafka, RabbitMQ, SQS, NDJSON')
-      .addOption(new Option('--queue-format <format>', 'dump format').choices(['auto', 'kafka', 'rabbitmq', 'sqs', 'ndjson']).default('auto')),
-  ).action(scanAction('queue'));
-  scanOptions(program.command('stdin').description('scan standard input').option('--stdin-name <name>', 'path to report for standard input', '-'))
-    .action(scanAction('stdin'));
+  // One command per source of the registry, with the source's own options.
+  for (const def of SOURCES) {
+    const cmd = program.command(def.kind).description(def.description);
+    if (def.argument) cmd.argument(def.argument.name, def.argument.description, def.argument.default);
+    for (const o of def.options) cmd.addOption(sourceOption(o));
+    scanOptions(cmd).action(scanAction(def.kind));
+  }
+  // `scan`: any mix of sources in one run; every source's own options apply to its targets.
+  const multi = program.command('scan').description('scan any mix of sources in one run: each flag repeatable, e.g. scan --dir . --git . --ci-log logs/ --queue dump.jsonl');
+  for (const def of SOURCES) {
+    if (def.scanFlag.flags.includes('<')) multi.option(def.scanFlag.flags, def.scanFlag.description, (v: string, prior: string[] | undefined) => [...(prior ?? []), v]);
+    else multi.option(def.scanFlag.flags, def.scanFlag.description);
+  }
+  for (const def of SOURCES) for (const o of def.options) multi.addOption(sourceOption(o));
+  scanOptions(multi).action(scanAction('scan'));
 
   program
     .command('jwt')

@@ -1,6 +1,5 @@
 // Progress on stderr for scans that run longer than a second (cli-progress renders and
 // throttles it). Only ever created when stderr is a TTY.
-import type { SourceKind } from '../core/types.js';
 import type { ScanProgress } from '../scan.js';
 
 export interface Progress {
@@ -10,10 +9,10 @@ export interface Progress {
 
 const DELAY_MS = 1000;
 
-export async function createProgress(command: SourceKind, tty: boolean): Promise<Progress> {
+/** `unit`: what the count counts (commits for a history, messages for a queue dump, else files). */
+export async function createProgress(unit: 'files' | 'commits' | 'messages', tty: boolean): Promise<Progress> {
   const cliProgress = (await import('cli-progress')).default;
   const started = Date.now();
-  const unit = command === 'git' ? 'commits' : command === 'queue' ? 'messages' : 'files';
   const bar = new cliProgress.SingleBar(
     {
       format: `tokensprawl {count} ${unit} · {mb} MB · {rate} MB/s · {findings} findings`,

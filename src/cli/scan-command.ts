@@ -1,5 +1,6 @@
-// Flags → ScanOptions, source construction, report writing and the exit code of the scanning
-// commands (dir, git, ci-log, queue, stdin).
+// Flags → ScanOptions, sources opened through the registry, report writing and the exit code
+// of the scanning commands: one per source (dir, git, ci-log, queue, stdin, …) and `scan`,
+// which runs any mix of them in one run.
 import { withRedactedText } from '../rules/shown.js';
 import { access, appendFile, constants, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +8,9 @@ import { atOrAbove } from '../core/severity.js';
 import type { Config } from '../config/load.js';
 import { displayPath, loadRuleSet } from '../config/rule-set.js';
 import { describeError, EXIT, TargetError, UsageError } from '../core/errors.js';
-import type { Finding, Fragment, ScanError, ScanResult, Severity, Source, SourceKind } from '../core/types.js';
+import type { Finding, Fragment, ScanCommand, ScanError, ScanResult, Severity, Source, SourceItem, SourceKind } from '../core/types.js';
+import { SOURCES, sourceDefinition } from '../sources/registry.js';
+import { isStdinTarget, parseCount, type OpenContext, type OpenedSource, type SourceDefinition } from '../sources/source.js';
 import { withMinPrecision, type Precision } from '../rules/precision.js';
 import type { Rule } from '../rules/types.js';
 import { createRunRedactor, scan, type ScanOptions } from '../scan.js';
@@ -50,27 +53,138 @@ export interface ScanFlags {
   stdinName?: string;
 }
 
-export async function runScanCommand(command: SourceKind, args: unknown[], raw: Record<string, unknown>, io: Io): Promise<number> {
+export async function runScanCommand(command: ScanCommand, args: unknown[], raw: Record<string, unknown>, io: Io): Promise<number> {
   const flags = raw as unknown as ScanFlags;
   const now = parseNow(flags.now);
   if (flags.failOnErrors) io.stderr('tokensprawl: note: --fail-on-errors is deprecated and does nothing: a scan that could not read everything now exits 2 unless --allow-incomplete\n');
+  const requests = command === 'scan' ? scanRequests(raw) : [singleRequest(sourceDefinition(command), args)];
+  if (requests.length === 0) throw new UsageError(`scan: name at least one source: ${SOURCES.map((d) => d.scanFlag.flags).join(', ')}`);
+  const readers = requests.filter((r) => r.def.kind === 'stdin' || r.targets.some(isStdinTarget));
+  if (readers.length > 1 || (readers[0] && readers[0].targets.filter(isStdinTarget).length > 1)) {
+    throw new UsageError('standard input can be read once: name it ("-" or --stdin) for one source only');
+  }
   // A report that cannot be written must fail before the scan, not after it.
   if (flags.output) await checkWritable(path.resolve(io.cwd, flags.output));
   if (flags.summary) await checkWritable(path.resolve(io.cwd, flags.summary), '--summary');
   const shard = flags.shard ? (await import('../core/shard.js')).parseShard(flags.shard) : undefined;
-  const jobs = capJobs(parseCount('--jobs', flags.jobs), io) ?? defaultJobs(command, io.cpus);
+  const jobs = capJobs(parseCount('--jobs', flags.jobs), io) ?? Math.max(...requests.map((r) => r.def.defaultJobs(io.cpus)));
+  const inShard = shard ? (await import('../core/shard.js')).inShard : undefined;
+  const ctx: OpenContext = {
+    cwd: io.cwd,
+    stdin: io.stdin,
+    flags: raw,
+    ...(shard && inShard ? { shard, select: (key: string) => inShard(key, shard) } : {}),
+  };
 
-  // The scanned root: where paths are relative to and where .tokensprawl.yaml is looked for.
-  const prepared = await prepareSource(command, args, flags, io, shard);
-  // A git history source has already started git: stop it whatever happens below.
+  // Sources open in turn (a missing target stops the run before anything is scanned); a git
+  // history source has already started git: stop it whatever happens below.
+  const opened: OpenedSource[] = [];
   try {
-    return await scanPrepared(command, prepared, flags, io, now, jobs);
+    for (const r of requests) opened.push(await r.def.open(r.targets, ctx));
+    return await scanPrepared(command, combine(command, opened, io.cwd), flags, io, now, jobs);
   } finally {
-    prepared.close?.();
+    for (const o of opened) o.close?.();
   }
 }
 
-async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
+interface SourceRequest {
+  def: SourceDefinition;
+  targets: string[];
+}
+
+/** The targets of a single-source command: its argument, or the argument's default. */
+function singleRequest(def: SourceDefinition, args: unknown[]): SourceRequest {
+  const given = args[0];
+  const targets = Array.isArray(given) ? (given as string[]) : typeof given === 'string' ? [given] : [...(def.argument?.default ?? [])];
+  return { def, targets };
+}
+
+/** The flag of `scan` that names a source's targets, as commander stores it (`--ci-log` → ciLog). */
+export function scanFlagKey(def: SourceDefinition): string {
+  return def.kind.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** `scan --dir A --git B --stdin …`: one request per source named, in registry order. */
+function scanRequests(raw: Record<string, unknown>): SourceRequest[] {
+  const out: SourceRequest[] = [];
+  for (const def of SOURCES) {
+    const value = raw[scanFlagKey(def)];
+    if (value === true) out.push({ def, targets: [] });
+    else if (Array.isArray(value) && value.length > 0) out.push({ def, targets: (value as string[]).filter((t, i, all) => all.indexOf(t) === i) });
+  }
+  return out;
+}
+
+/** What the scan runs over: one opened source, or several read one after the other. */
+interface PreparedSource {
+  root: string;
+  targets: string[];
+  makeSource: (config: Config) => Source;
+  annotate?: ScanOptions['annotate'];
+  observe?: ScanOptions['observe'];
+  /** per opened source, once the scan ran: whether it read nothing from a non-empty target */
+  emptyReads: (cwd: string) => Promise<ScanError[]>;
+  progressUnit: SourceDefinition['progressUnit'];
+}
+
+type ReadStats = { bytes: number; binarySkipped: number; messages: number; symlinksSkipped: number; specialSkipped: number };
+
+function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): PreparedSource {
+  const roots = [...new Set(opened.map((o) => o.root))];
+  const root = roots.length === 1 && roots[0] !== undefined ? roots[0] : cwd;
+  const stats = opened.map((): ReadStats => ({ bytes: 0, binarySkipped: 0, messages: 0, symlinksSkipped: 0, specialSkipped: 0 }));
+  async function* counted(items: Source, into: ReadStats): AsyncGenerator<SourceItem> {
+    for await (const item of items) {
+      if (item.type === 'stat') {
+        into.bytes += item.bytes ?? 0;
+        into.binarySkipped += item.binarySkipped ?? 0;
+        into.messages += item.messages ?? 0;
+        into.symlinksSkipped += item.symlinksSkipped ?? 0;
+        into.specialSkipped += item.specialSkipped ?? 0;
+      }
+      yield item;
+    }
+  }
+  async function* all(config: Config): AsyncGenerator<SourceItem> {
+    for (const [i, o] of opened.entries()) yield* counted(o.items(config), stats[i] as ReadStats);
+  }
+  // A source's own facts (git: still at HEAD?) apply to its findings; when two sources of one
+  // kind could claim a finding (two repositories), neither does.
+  const owner = (kind: SourceKind): OpenedSource | undefined => {
+    const same = opened.filter((o) => o.kind === kind);
+    return same.length === 1 ? same[0] : undefined;
+  };
+  const annotating = opened.filter((o) => o.annotate && owner(o.kind) === o);
+  const single = command !== 'scan' && opened.length === 1 ? opened[0] : undefined;
+  return {
+    root,
+    targets: single ? single.targets : opened.flatMap((o) => o.targets.map((t) => `${o.kind}:${t}`)),
+    makeSource: (config) => all(config),
+    ...(annotating.length > 0
+      ? {
+          annotate: async (items) => {
+            const out: Finding[] = [];
+            for (const o of annotating) out.push(...(await o.annotate!(items.filter((it) => it.finding.location.source === o.kind))));
+            out.push(...items.filter((it) => !annotating.some((o) => o.kind === it.finding.location.source)).map((it) => it.finding));
+            return out;
+          },
+          observe: (p: string, secret: string, kind: SourceKind) => owner(kind)?.observe?.(p, secret),
+        }
+      : {}),
+    emptyReads: async (from) => {
+      const errors: ScanError[] = [];
+      for (const [i, o] of opened.entries()) {
+        if (!sourceDefinition(o.kind).checkEmptyRead) continue;
+        const e = await nothingRead(stats[i] as ReadStats, o.paths ?? [], from);
+        if (e) errors.push(e);
+      }
+      return errors;
+    },
+    progressUnit: single ? sourceDefinition(single.kind).progressUnit : 'files',
+  };
+}
+
+async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flags: ScanFlags, io: Io, now: Date, jobs: number): Promise<number> {
   const { root, targets, makeSource, annotate, observe } = prepared;
   const ruleSet = await loadRuleSet({ builtin: flags.builtinRules !== false, ruleDirs: flags.rules, config: flags.config, root, repoConfig: flags.repoConfig, cwd: io.cwd });
   const { config, trusted, rules: enabled, notes: configNotes, errors: configErrors, configFile } = ruleSet;
@@ -100,7 +214,7 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     : undefined;
 
   // On by default only on a TTY; --progress forces it (as plain lines when stderr is not a TTY).
-  const progress = (flags.progress ?? io.stderrIsTTY) ? await createProgress(command, io.stderrIsTTY) : undefined;
+  const progress = (flags.progress ?? io.stderrIsTTY) ? await createProgress(prepared.progressUnit, io.stderrIsTTY) : undefined;
   // --jobs counts this thread, which reads and detects whenever the workers have enough queued.
   // Workers start on the first batch handed to them, which small scans never reach.
   let pool: Promise<import('../detect/pool.js').DetectPool> | undefined;
@@ -138,8 +252,8 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   }
 
   // Read nothing from a target that holds something: say so (a silent pass is the worst bug).
-  const emptyRead = await nothingRead(command, result, prepared.paths ?? [], io.cwd);
-  if (emptyRead) result = { ...result, errors: [...result.errors, redactor.value(emptyRead)] };
+  const emptyReads = await prepared.emptyReads(io.cwd);
+  if (emptyReads.length > 0) result = { ...result, errors: [...result.errors, ...emptyReads.map((e) => redactor.value(e))] };
 
   const err = safeStderr(io);
   for (const e of result.errors) err(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
@@ -195,116 +309,6 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
   }
 }
 
-interface PreparedSource {
-  root: string;
-  targets: string[];
-  /** the named paths, absolute (file-based commands), for the "read nothing" check */
-  paths?: string[];
-  makeSource: (config: Config) => Source;
-  annotate?: ScanOptions['annotate'];
-  observe?: ScanOptions['observe'];
-  /** stops work the source started early */
-  close?: () => void;
-}
-
-async function prepareSource(
-  command: SourceKind,
-  args: unknown[],
-  flags: ScanFlags,
-  io: Io,
-  shard: { index: number; count: number } | undefined,
-): Promise<PreparedSource> {
-  const inShard = shard ? (await import('../core/shard.js')).inShard : undefined;
-  const select = shard && inShard ? (key: string) => inShard(key, shard) : undefined;
-  switch (command) {
-    case 'dir': {
-      const paths = (args[0] as string[] | undefined) ?? ['.'];
-      const { checkDirTargets, dirSource } = await import('../sources/fs.js');
-      // A path given twice (or as ./x and x) is scanned once.
-      const abs = [...new Set(paths.map((p) => path.resolve(io.cwd, p)))];
-      await checkDirTargets(abs);
-      const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
-      const root = single ?? io.cwd;
-      return {
-        root,
-        targets: paths,
-        paths: abs,
-        makeSource: (config) => dirSource(abs, { root, ignore: config.ignore, follow: flags.follow === true, ...(select ? { select } : {}) }),
-      };
-    }
-    case 'git': {
-      const repo = path.resolve(io.cwd, (args[0] as string | undefined) ?? '.');
-      const { openRepository, gitSource, headPresence } = await import('../sources/git.js');
-      const maxCommits = parseCount('--max-commits', flags.maxCommits);
-      // History: git starts now, in the folder given (git finds the repository from there), and
-      // runs while the repository is confirmed and the rules and configuration load.
-      const isFolder = await stat(repo).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
-      const source = isFolder
-        ? gitSource(repo, {
-            ...(flags.since ? { since: flags.since } : {}),
-            ...(flags.staged ? { staged: true } : {}),
-            ...(maxCommits !== undefined ? { maxCommits } : {}),
-            ...(shard ? { shard } : {}),
-          })
-        : undefined;
-      let opened: Awaited<ReturnType<typeof openRepository>>;
-      try {
-        opened = await openRepository(repo);
-      } catch (err) {
-        source?.close();
-        throw err;
-      }
-      if (!source) throw new TargetError(`not a git repository: ${repo}`);
-      // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
-      // whether each secret is still at HEAD.
-      const presence = flags.staged || !opened.head ? undefined : headPresence(opened.root);
-      return {
-        root: opened.root,
-        targets: [(args[0] as string | undefined) ?? '.'],
-        ...(presence
-          ? {
-              observe: (p: string, secret: string) => presence.observe(p, secret),
-              annotate: async (items) => {
-                const byPath = new Map<string, Array<{ finding: Finding; secret: string }>>();
-                for (const it of items) byPath.set(it.finding.location.path, [...(byPath.get(it.finding.location.path) ?? []), it]);
-                const groups = [...byPath.values()];
-                const present = await presence.lookup(groups.map((g) => ({ path: g[0]?.finding.location.path ?? '', secrets: g.map((x) => x.secret) })));
-                return groups.flatMap((g, i) => g.map((x, j) => ({ ...x.finding, presentAtHead: present[i]?.[j] === true })));
-              },
-            }
-          : {}),
-        makeSource: () => source,
-        close: () => {
-          source.close();
-          presence?.close();
-        },
-      };
-    }
-    case 'ci-log': {
-      const paths = args[0] as string[];
-      const { checkCiLogTargets, ciLogSource } = await import('../sources/ci-log.js');
-      await checkCiLogTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, paths: paths.map((p) => path.resolve(io.cwd, p)), makeSource: () => ciLogSource(paths, { cwd: io.cwd, stdin: io.stdin, ...(select ? { select } : {}) }) };
-    }
-    case 'queue': {
-      const paths = args[0] as string[];
-      const { checkQueueTargets, queueSource } = await import('../sources/queue.js');
-      await checkQueueTargets(paths, io.cwd);
-      return { root: io.cwd, targets: paths, paths: paths.map((p) => path.resolve(io.cwd, p)), makeSource: () => queueSource(paths, { cwd: io.cwd, format: flags.queueFormat ?? 'auto', stdin: io.stdin, ...(select ? { select } : {}) }) };
-    }
-    case 'stdin': {
-      if (shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');
-      const { stdinSource } = await import('../sources/stdin.js');
-      const name = flags.stdinName ?? '-';
-      return { root: io.cwd, targets: [name], makeSource: () => stdinSource(io.stdin(), name) };
-    }
-  }
-}
-
-// --- policies (src/policy) ---
 /**
  * The run's policies: the shipped defaults, tuned by a trusted config (--config) and the
  * --policy files; a config from the scanned tree may only add. A default or trusted policy that
@@ -339,9 +343,8 @@ async function loadRunPolicies(
  * something (a non-empty file, or a folder with entries besides .git): everything in it was
  * ignored, skipped or unreadable, and the user must hear it.
  */
-async function nothingRead(command: SourceKind, result: ScanResult, paths: string[], cwd: string): Promise<ScanError | null> {
-  const s = result.scan.stats;
-  if (command === 'git' || command === 'stdin' || s.bytes > 0 || (s.binarySkipped ?? 0) > 0 || s.messages > 0) return null;
+async function nothingRead(s: ReadStats, paths: string[], cwd: string): Promise<ScanError | null> {
+  if (s.bytes > 0 || s.binarySkipped > 0 || s.messages > 0) return null;
   for (const p of paths) {
     const holds = await stat(p).then(
       async (info) => (info.isFile() ? info.size > 0 : info.isDirectory() ? (await readdir(p)).some((n) => n !== '.git') : false),
@@ -369,26 +372,6 @@ function capJobs(jobs: number | undefined, io: Io): number | undefined {
   io.stderr(`tokensprawl: note: --jobs ${jobs} capped at ${cap} (twice the ${io.cpus} CPUs, at most 16)\n`);
   return cap;
 }
-
-function parseCount(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${value}" is not a positive whole number`);
-  return n;
-}
-
-/**
- * Detection threads by default. git itself keeps a core busy producing the history, so a
- * history scan leaves it one. A queue dump is parsed on the main thread into many small fields:
- * handing them to workers costs more than detecting them (measured: 50 MB of kcat JSON lines,
- * 1.84 s on one thread, 2.21 s with two workers).
- */
-function defaultJobs(command: SourceKind, cpus: number): number {
-  if (command === 'queue') return 1;
-  if (command === 'git') return Math.max(1, cpus - 1);
-  return cpus;
-}
-
 
 /** The report's folder must exist and the path must not be a folder. */
 export async function checkWritable(file: string, flag = '-o'): Promise<void> {

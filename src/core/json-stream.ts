@@ -15,6 +15,8 @@ export type DocumentPart =
 export interface DocumentLayout {
   lists: ReadonlySet<string>;
   names: ReadonlySet<string>;
+  /** the records array is a member of this root member's object, not of the root (HAR: `log.entries`) */
+  parent?: string;
 }
 
 /** SQS ({"QueueUrl", "Messages": [...]}) and the {"queue"|"name", "messages": [...]} wrapper. */
@@ -35,6 +37,8 @@ export class DocumentSplitter {
   private readonly stack: number[] = [];
   /** stack depth of the records array; -1 until found */
   private container = -1;
+  /** depth of the object whose keys are watched: the root (1), or the `parent` member's object (2) */
+  private keyDepth = 1;
   private started = false;
   private ended = false;
   private broken = false;
@@ -120,11 +124,17 @@ export class DocumentSplitter {
           this.rootChar = c === 0x5b ? '[' : '{';
           if (c === 0x5b) this.container = 1;
         }
-        if (this.stack.length === 1 && this.stack[0] === 0x7b && c === 0x5b && this.container < 0 && this.lastKey !== undefined && this.layout.lists.has(this.lastKey)) {
-          this.container = 2;
+        if (this.atKeyDepth() && c === 0x5b && this.container < 0 && this.lastKey !== undefined && this.layout.lists.has(this.lastKey)) {
+          this.container = this.keyDepth + 1;
         }
+        const enterParent = this.layout.parent !== undefined && this.keyDepth === 1 && this.atKeyDepth() && c === 0x7b && this.container < 0 && this.lastKey === this.layout.parent;
         this.stack.push(c);
         if (this.stack.length === 1 && c === 0x7b) this.rootExpectKey = true;
+        if (enterParent) {
+          this.keyDepth = 2;
+          this.rootExpectKey = true;
+          this.lastKey = undefined;
+        }
       } else if (c === 0x7d || c === 0x5d) {
         const open = this.stack.pop();
         if (open === undefined || (open === 0x7b) !== (c === 0x7d)) {
@@ -132,12 +142,16 @@ export class DocumentSplitter {
           break;
         }
         if (this.stack.length === 0) this.ended = true;
+        if (this.keyDepth === 2 && this.stack.length === 1) {
+          this.keyDepth = 1;
+          this.rootExpectKey = false;
+        }
         if (this.rec && !this.rec.scalar && this.stack.length === this.container) {
           this.step(c);
           segStart = this.endRecord(piece, segStart, i + 1);
           continue;
         }
-      } else if (c === 0x2c && this.stack.length === 1 && this.stack[0] === 0x7b) {
+      } else if (c === 0x2c && this.atKeyDepth()) {
         this.rootExpectKey = true;
       } else if (!this.started) {
         this.fail('expected a JSON object or array');
@@ -191,8 +205,13 @@ export class DocumentSplitter {
 
   // ---- root-level names (keys, the queue)
 
+  /** Directly inside the object whose keys are watched. */
+  private atKeyDepth(): boolean {
+    return this.stack.length === this.keyDepth && this.stack[this.keyDepth - 1] === 0x7b;
+  }
+
   private startName(): void {
-    const atRoot = this.stack.length === 1 && this.stack[0] === 0x7b && !this.rec;
+    const atRoot = this.atKeyDepth() && !this.rec;
     if (!atRoot) return;
     this.nameIsKey = this.rootExpectKey;
     if (!this.nameIsKey && (this.lastKey === undefined || !this.layout.names.has(this.lastKey))) return;

@@ -5,7 +5,9 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
-export type SourceKind = 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin';
+export type SourceKind = 'dir' | 'git' | 'ci-log' | 'queue' | 'stdin' | 'har';
+/** What `scan.command` of a report says: the single-source command, or `scan` for a run over several sources. */
+export type ScanCommand = SourceKind | 'scan';
 export type DecodeLayer = 'base64' | 'json' | 'url' | 'gzip';
 
 /** Where a fragment came from; a discriminated union on `kind`. `path` is "/"-separated, relative. */
@@ -28,6 +30,19 @@ export type Provenance =
       /** the producer: RabbitMQ `app_id`, a Kafka producer/client header, SQS SenderId */
       producer?: string;
       /** message timestamp (ISO-8601) */
+      time?: string;
+    }
+  | {
+      kind: 'har';
+      path: string;
+      /** 0-based index of the entry in log.entries (absent for text outside the entries) */
+      entry?: number;
+      method?: string;
+      /** the request URL with query values and userinfo replaced by "…" */
+      url?: string;
+      /** where in the entry, e.g. "request.headers.Authorization", "request.queryString.token" */
+      field?: string;
+      /** the entry's startedDateTime (ISO-8601) */
       time?: string;
     };
 
@@ -66,6 +81,11 @@ export interface Fragment {
   acceptBefore?: number;
   /** the same for `bytes`: a byte offset on a character boundary, made `acceptBefore` on decoding */
   acceptBeforeByte?: number;
+  /**
+   * Per line of `text` (0-based index), when it was written (epoch milliseconds; NaN when not
+   * known): the CI-log line timestamps. A finding on that line gets it as `location.time`.
+   */
+  lineTimes?: Float64Array;
   /**
    * Literal secrets known from context (a CI log's `::add-mask::` values): the detector reports
    * every occurrence in `text` as rule `ci-masked-value`.
@@ -122,6 +142,9 @@ export type Location = Span & { source: SourceKind; path: string } & Partial<{
     workflow: string;
     broker: string;
     producer: string;
+    entry: number;
+    method: string;
+    url: string;
     /** when this copy was made, for sources other than git (whose time is `date`): log-line or message timestamp */
     time: string;
   }>;
@@ -266,7 +289,7 @@ export interface ScanResult {
   scan: {
     startedAt: string;
     now: string;
-    command: SourceKind;
+    command: ScanCommand;
     targets: string[];
     durationMs: number;
     stats: ScanStats;

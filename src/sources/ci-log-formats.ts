@@ -14,19 +14,21 @@ export interface RewrittenLine {
   map: Int32Array | undefined;
   job?: string;
   step?: string;
+  /** the line's timestamp prefix (ISO-8601), when the format has one */
+  time?: string;
 }
 
 export type LineRewriter = (line: string) => RewrittenLine;
 
 const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z`;
 /** GitHub Actions runner: `2024-05-01T12:00:00.1234567Z ` (the first line of a step log has a BOM) */
-const ACTIONS_PREFIX = new RegExp(String.raw`^\ufeff?${ISO} `);
+const ACTIONS_PREFIX = new RegExp(String.raw`^\ufeff?(${ISO}) `);
 /** gh run view --log: `job<TAB>step<TAB>2024-…Z line` */
 const GH_LINE = new RegExp(String.raw`^[^\t]+\t[^\t]*\t\ufeff?${ISO} `);
 /** GitLab runner with job log timestamps: `2024-05-01T12:00:00.123456Z 00O ` (O/E stream, `+` continuation) */
-const GITLAB_TS_PREFIX = new RegExp(String.raw`^${ISO} [0-9a-f]{2}[OE]\+? ?`);
+const GITLAB_TS_PREFIX = new RegExp(String.raw`^(${ISO}) [0-9a-f]{2}[OE]\+? ?`);
 /** Jenkins timestamper plugin: `[2024-05-01T12:00:00.123Z] ` */
-const JENKINS_TS_PREFIX = new RegExp(String.raw`^\[${ISO}\] `);
+const JENKINS_TS_PREFIX = new RegExp(String.raw`^\[(${ISO})\] `);
 const JENKINS_STAGE_OPEN = /^\[Pipeline\] \{ \((.*)\)\s*$/;
 
 /**
@@ -119,9 +121,27 @@ function createStripper(): Strip {
   };
 }
 
-function prefixLength(re: RegExp, line: string): number {
+/** The line after its timestamp prefix (when it has one), with that timestamp. */
+function stripPrefix(strip: Strip, re: RegExp, line: string, sections = false, onSection?: (kind: string, name: string) => void): RewrittenLine {
   const m = re.exec(line);
-  return m === null ? 0 : m[0].length;
+  const r = strip(line, m === null ? 0 : m[0].length, sections, onSection);
+  if (m?.[1] !== undefined) r.time = m[1];
+  return r;
+}
+
+/** The CI system that writes logs of this format, when the format tells. */
+export function providerOf(format: LogFormat): string | undefined {
+  switch (format) {
+    case 'github-actions':
+    case 'gh-run-view':
+      return 'github-actions';
+    case 'gitlab':
+      return 'gitlab';
+    case 'jenkins':
+      return 'jenkins';
+    case 'generic':
+      return undefined;
+  }
 }
 
 /**
@@ -138,23 +158,26 @@ export function createLineRewriter(format: LogFormat, base: { job?: string; step
   };
   switch (format) {
     case 'github-actions':
-      return (line) => withBase(strip(line, prefixLength(ACTIONS_PREFIX, line), false));
+      return (line) => withBase(stripPrefix(strip, ACTIONS_PREFIX, line));
     case 'gh-run-view': {
-      const ts = new RegExp(String.raw`\ufeff?${ISO} `, 'y');
+      const ts = new RegExp(String.raw`\ufeff?(${ISO}) `, 'y');
       let job = base.job;
       let step = base.step;
       return (line) => {
         const t1 = line.indexOf('\t');
         const t2 = t1 === -1 ? -1 : line.indexOf('\t', t1 + 1);
         let skip = 0;
+        let time: string | undefined;
         if (t2 !== -1) {
           job = line.slice(0, t1);
           step = line.slice(t1 + 1, t2);
           ts.lastIndex = t2 + 1;
           const m = ts.exec(line);
           skip = t2 + 1 + (m === null ? 0 : m[0].length);
+          time = m?.[1];
         }
         const r = strip(line, skip, false);
+        if (time !== undefined) r.time = time;
         if (job !== undefined) r.job = job;
         if (step !== undefined) r.step = step;
         return r;
@@ -169,7 +192,7 @@ export function createLineRewriter(format: LogFormat, base: { job?: string; step
         else closing.push(name);
       };
       return (line) => {
-        const r = strip(line, prefixLength(GITLAB_TS_PREFIX, line), true, onSection);
+        const r = stripPrefix(strip, GITLAB_TS_PREFIX, line, true, onSection);
         const step = open[open.length - 1] ?? base.step;
         for (const name of closing) {
           const at = open.lastIndexOf(name);
@@ -187,7 +210,7 @@ export function createLineRewriter(format: LogFormat, base: { job?: string; step
         return base.step;
       };
       return (line) => {
-        const r = strip(line, prefixLength(JENKINS_TS_PREFIX, line), false);
+        const r = stripPrefix(strip, JENKINS_TS_PREFIX, line);
         let pop = false;
         if (r.text.startsWith('[Pipeline] ')) {
           const stage = JENKINS_STAGE_OPEN.exec(r.text);

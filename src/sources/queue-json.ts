@@ -184,9 +184,9 @@ export class JsonScanner {
  * Scan one JSON value in text[start..limit] and return its string leaves (of at least the
  * scanner's minimum length). Throws JsonScanError when the text is not one JSON value.
  */
-export function scanLeaves(text: string, start = 0, limit = text.length): StringLeaf[] {
+export function scanLeaves(text: string, start = 0, limit = text.length, minLength = MIN_SECRET_LENGTH): StringLeaf[] {
   const leaves: StringLeaf[] = [];
-  const scanner = new JsonScanner(text, limit);
+  const scanner = new JsonScanner(text, limit, minLength);
   scanner.onLeaf = (leaf) => leaves.push(leaf);
   const end = scanner.skipWs(scanner.value(start));
   if (end < limit) throw new JsonScanError(end, 'unexpected text after the JSON value');

@@ -1,5 +1,7 @@
+import { UsageError } from '../core/errors.js';
 import type { Provenance, Source, SourceItem } from '../core/types.js';
 import { chunkStream } from './chunks.js';
+import type { SourceDefinition } from './source.js';
 
 /** Standard input (or any byte stream) as one file named `name` ("-" by default). */
 export function stdinSource(input: AsyncIterable<Buffer | string>, name = '-'): Source {
@@ -18,3 +20,19 @@ async function* read(input: AsyncIterable<Buffer | string>, name: string): Async
   for await (const fragment of chunkStream(counted(), provenance)) yield { type: 'fragment', fragment };
   yield { type: 'stat', files: 1, bytes };
 }
+
+/** `tokensprawl stdin` and `scan --stdin`. */
+export const stdinDefinition: SourceDefinition = {
+  kind: 'stdin',
+  description: 'scan standard input',
+  scanFlag: { flags: '--stdin', description: 'standard input' },
+  options: [{ flags: '--stdin-name <name>', description: 'path to report for standard input', default: '-' }],
+  checkEmptyRead: false,
+  progressUnit: 'files',
+  defaultJobs: (cpus) => cpus,
+  async open(_targets, ctx) {
+    if (ctx.shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');
+    const name = (ctx.flags['stdinName'] as string | undefined) ?? '-';
+    return { kind: 'stdin', root: ctx.cwd, targets: [name], items: () => stdinSource(ctx.stdin(), name) };
+  },
+};

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/core/types.js';
 import { ciLogSource } from '../../src/sources/ci-log.js';
-import { cli, jsonReport, ROOT } from '../helpers/cli.js';
+import { runCli, jsonReport, ROOT } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
 import { leakedSecret, rawSecrets } from '../helpers/secrets.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -15,8 +15,8 @@ import { tmpTree } from '../helpers/tmp.js';
 const NOW = '2026-01-01T00:00:00Z';
 const FIX = path.join(ROOT, 'fixtures/ci-log');
 
-function scanJson(args: string[], cwd: string): { status: number; report: ScanResult; stderr: string } {
-  const run = cli(['ci-log', ...args, '--format', 'json', '--now', NOW, '--no-progress', '--jobs', '1'], { cwd });
+async function scanJson(args: string[], cwd: string): Promise<{ status: number; report: ScanResult; stderr: string }> {
+  const run = await runCli(['ci-log', ...args, '--format', 'json', '--now', NOW, '--no-progress', '--jobs', '1'], { cwd });
   return { status: run.status, report: jsonReport(run), stderr: run.stderr };
 }
 
@@ -47,14 +47,14 @@ beforeAll(async () => {
 describe('GitHub Actions', () => {
   const RUN = path.join(FIX, 'github-actions-run');
   const DEPLOY_STEP = path.join(RUN, 'deploy/2_Run deploy.txt');
-  let zip: ReturnType<typeof scanJson>;
-  let folder: ReturnType<typeof scanJson>;
-  beforeAll(() => {
-    zip = scanJson(['logs_42.zip'], path.join(FIX, 'github-actions-zip'));
-    folder = scanJson(['github-actions-run'], FIX);
+  let zip: Awaited<ReturnType<typeof scanJson>>;
+  let folder: Awaited<ReturnType<typeof scanJson>>;
+  beforeAll(async () => {
+    zip = await scanJson(['logs_42.zip'], path.join(FIX, 'github-actions-zip'));
+    folder = await scanJson(['github-actions-run'], FIX);
   });
 
-  it('reports archive members as logs_42.zip!job/N_Step.txt with job and step, from the step logs only', () => {
+  it('reports archive members as logs_42.zip!job/N_Step.txt with job and step, from the step logs only', async () => {
     expect(zip.status).toBe(1);
     expect(zip.report.errors).toEqual([]);
     expect(zip.report.scan.command).toBe('ci-log');
@@ -70,7 +70,7 @@ describe('GitHub Actions', () => {
     expect(zip.report.findings).toHaveLength(4);
   });
 
-  it('locates each token at its line and column in the original step log (timestamp and ANSI kept)', () => {
+  it('locates each token at its line and column in the original step log (timestamp and ANSI kept)', async () => {
     const deploy = zip.report.findings.filter((f) => f.location.path.endsWith('2_Run deploy.txt'));
     const gh = deploy.find((f) => f.ruleId === 'github-pat');
     expect(gh?.location).toMatchObject(positionIn(DEPLOY_STEP, 'ghp_'));
@@ -80,7 +80,7 @@ describe('GitHub Actions', () => {
     expect(bearer?.location.column).toBe(bearerAt.column + 'legacy header Authorization: Bearer '.length);
   });
 
-  it('a value declared with ::add-mask:: and printed unmasked later is a ci-masked-value finding', () => {
+  it('a value declared with ::add-mask:: and printed unmasked later is a ci-masked-value finding', async () => {
     const [mask] = maskValues(path.join(RUN, 'build/3_Register deploy token.txt'));
     expect(mask).toBeDefined();
     const masked = zip.report.findings.filter((f) => f.ruleId === 'ci-masked-value' && f.location.path.endsWith('2_Run deploy.txt'));
@@ -88,7 +88,7 @@ describe('GitHub Actions', () => {
     expect(masked[0]?.location).toMatchObject(positionIn(DEPLOY_STEP, mask ?? '?'));
   });
 
-  it('the unpacked run folder gives the same findings as the archive', () => {
+  it('the unpacked run folder gives the same findings as the archive', async () => {
     expect(folder.status).toBe(1);
     const strip = (r: ScanResult) =>
       r.findings.map((f) => ({ ...f.location, path: f.location.path.replace(/^.*?(!|github-actions-run\/)/, '') })).map((l) => JSON.stringify(l));
@@ -96,7 +96,7 @@ describe('GitHub Actions', () => {
     expect(folder.report.findings.map((f) => f.id)).not.toEqual(zip.report.findings.map((f) => f.id)); // paths differ
   });
 
-  it('`***` is never a finding', () => {
+  it('`***` is never a finding', async () => {
     for (const f of [...zip.report.findings, ...folder.report.findings]) {
       const member = f.location.path.replace(/^.*!/, '').replace(/^github-actions-run\//, '');
       const line = readFileSync(path.join(RUN, member), 'utf8').split('\n')[f.location.line - 1] ?? '';
@@ -106,8 +106,8 @@ describe('GitHub Actions', () => {
 });
 
 describe('gh run view, GitLab, Jenkins, plain', () => {
-  it('gh run view --log: job and step from the columns, column in the original line', () => {
-    const { status, report } = scanJson(['gh-run-view/run-42.log'], FIX);
+  it('gh run view --log: job and step from the columns, column in the original line', async () => {
+    const { status, report } = await scanJson(['gh-run-view/run-42.log'], FIX);
     expect(status).toBe(1);
     const file = path.join(FIX, 'gh-run-view/run-42.log');
     const gh = report.findings.find((f) => f.ruleId === 'github-pat');
@@ -117,8 +117,8 @@ describe('gh run view, GitLab, Jenkins, plain', () => {
     expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['bearer-header', 'ci-masked-value', 'ci-masked-value', 'github-pat']);
   });
 
-  it('GitLab: ANSI colour codes stripped for matching, the column is in the original line; section is the step', () => {
-    const { status, report } = scanJson(['gitlab/job-1234.log'], FIX);
+  it('GitLab: ANSI colour codes stripped for matching, the column is in the original line; section is the step', async () => {
+    const { status, report } = await scanJson(['gitlab/job-1234.log'], FIX);
     expect(status).toBe(1);
     expect(report.findings).toHaveLength(1); // "[MASKED]" is not a token
     const f = report.findings[0]!;
@@ -131,8 +131,8 @@ describe('gh run view, GitLab, Jenkins, plain', () => {
     expect(f.location.endColumn - f.location.column).toBe(40);
   });
 
-  it('Jenkins consoleText: the stage is the step, **** is not a finding', () => {
-    const { status, report } = scanJson(['jenkins/consoleText'], FIX);
+  it('Jenkins consoleText: the stage is the step, **** is not a finding', async () => {
+    const { status, report } = await scanJson(['jenkins/consoleText'], FIX);
     expect(status).toBe(1);
     expect(report.findings.map(key)).toEqual([
       `bearer-header ${positionIn(path.join(FIX, 'jenkins/consoleText'), 'Bearer FAKE').line}:${positionIn(path.join(FIX, 'jenkins/consoleText'), 'Bearer FAKE').column + 7}`,
@@ -140,8 +140,8 @@ describe('gh run view, GitLab, Jenkins, plain', () => {
     expect(report.findings[0]?.location.step).toBe('Deploy');
   });
 
-  it('plain log with CRLF and carriage-return progress: line counted by \\n, the \\r not in the span', () => {
-    const { status, report } = scanJson(['plain/deploy.log'], FIX);
+  it('plain log with CRLF and carriage-return progress: line counted by \\n, the \\r not in the span', async () => {
+    const { status, report } = await scanJson(['plain/deploy.log'], FIX);
     expect(status).toBe(1);
     const at = positionIn(path.join(FIX, 'plain/deploy.log'), 'Bearer FAKE');
     expect(report.findings.map((f) => [f.ruleId, f.location.line, f.location.column, f.location.job, f.location.step])).toEqual([
@@ -154,17 +154,17 @@ describe('gh run view, GitLab, Jenkins, plain', () => {
 });
 
 describe('masks, errors and leaks', () => {
-  it('only `***` placeholders: no findings, exit 0; a mask value printed later is found where it is printed', () => {
+  it('only `***` placeholders: no findings, exit 0; a mask value printed later is found where it is printed', async () => {
     const value = 'FAKE-release-key-9Qz7Lm2Xv';
     const t = tmpTree({
       'masked.log': 'Authorization: Bearer ***\nDEPLOY_TOKEN: ***\n::add-mask::***\ncurl -H "Authorization: Bearer ***"\n',
       'leaky.log': `::add-mask::${value}\nstep one\nupload with key ${value} done\n`,
     });
     try {
-      const clean = cli(['ci-log', 'masked.log', '--now', NOW, '--jobs', '1'], { cwd: t.dir });
+      const clean = await runCli(['ci-log', 'masked.log', '--now', NOW, '--jobs', '1'], { cwd: t.dir });
       expect(clean.status).toBe(0);
       expect(clean.stdout).toMatch(/^no findings/m);
-      const leaky = scanJson(['leaky.log'], t.dir);
+      const leaky = await scanJson(['leaky.log'], t.dir);
       expect(leaky.status).toBe(1);
       const masked = leaky.report.findings.filter((f) => f.ruleId === 'ci-masked-value' && f.location.line === 3);
       expect(masked.map((f) => f.location.column)).toEqual(['upload with key '.length + 1]);
@@ -174,14 +174,14 @@ describe('masks, errors and leaks', () => {
     }
   });
 
-  it('a missing path exits 2 and names it', () => {
-    const run = cli(['ci-log', 'no/such/job.log', '--now', NOW]);
+  it('a missing path exits 2 and names it', async () => {
+    const run = await runCli(['ci-log', 'no/such/job.log', '--now', NOW]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('no/such/job.log');
     expect(run.stdout).toBe('');
   });
 
-  it('a corrupt archive entry is an error naming the member; the other members are scanned', () => {
+  it('a corrupt archive entry is an error naming the member; the other members are scanned', async () => {
     const token = fakeGithubToken('ghp', 'ci-corrupt');
     const t = tmpTree({});
     try {
@@ -189,7 +189,7 @@ describe('masks, errors and leaks', () => {
         ['build/1_Broken.txt', '2024-05-01T12:00:00.0000000Z hello world\n'],
         ['build/2_Push.txt', `2024-05-01T12:00:01.0000000Z pushing with ${token}\n`],
       ], 'hello world'));
-      const { status, report, stderr } = scanJson(['run.zip'], t.dir);
+      const { status, report, stderr } = await scanJson(['run.zip'], t.dir);
       expect(status).toBe(2); // incomplete: one member could not be read
       expect(report.errors.map((e) => e.target)).toEqual(['run.zip!build/1_Broken.txt']);
       expect(stderr).toContain('run.zip!build/1_Broken.txt');
@@ -199,8 +199,8 @@ describe('masks, errors and leaks', () => {
     }
   });
 
-  it.each(['text', 'json', 'sarif'])('never prints a raw secret or mask value (%s, stdout and stderr)', (format) => {
-    const run = cli(['ci-log', '.', '--format', format, '--now', NOW, '--no-progress', '--jobs', '1'], { cwd: FIX });
+  it.each(['text', 'json', 'sarif'])('never prints a raw secret or mask value (%s, stdout and stderr)', async (format) => {
+    const run = await runCli(['ci-log', '.', '--format', format, '--now', NOW, '--no-progress', '--jobs', '1'], { cwd: FIX });
     expect(run.status).toBe(1);
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });

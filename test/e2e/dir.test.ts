@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/types.js';
 import { dirSource } from '../../src/sources/fs.js';
-import { cli, jsonReport, ROOT } from '../helpers/cli.js';
+import { runCli, jsonReport, ROOT } from '../helpers/cli.js';
 import { leakedSecret, rawSecrets } from '../helpers/secrets.js';
 import { tmpTree } from '../helpers/tmp.js';
 
@@ -26,8 +26,8 @@ beforeAll(async () => {
 });
 
 describe('tokensprawl dir (demo service)', () => {
-  it('finds exactly the planted tokens, at their lines, with the right rules', () => {
-    const run = cli(['dir', DEMO, '--format', 'json', '--now', NOW, '--no-progress']);
+  it('finds exactly the planted tokens, at their lines, with the right rules', async () => {
+    const run = await runCli(['dir', DEMO, '--format', 'json', '--now', NOW, '--no-progress']);
     expect(run.status).toBe(1);
     const report = jsonReport(run);
     const got = report.findings.map((f) => ({ path: f.location.path, line: f.location.line, ruleId: f.ruleId }));
@@ -46,44 +46,44 @@ describe('tokensprawl dir (demo service)', () => {
     }
   });
 
-  it.each(['text', 'json', 'sarif'])('never prints a raw secret (%s, stdout and stderr)', (format) => {
-    const run = cli(['dir', DEMO, '--format', format, '--now', NOW, '--no-progress']);
+  it.each(['text', 'json', 'sarif'])('never prints a raw secret (%s, stdout and stderr)', async (format) => {
+    const run = await runCli(['dir', DEMO, '--format', format, '--now', NOW, '--no-progress']);
     expect(run.status).toBe(1);
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });
 
-  it('carries a JWT judgement on JWT findings', () => {
-    const report = jsonReport(cli(['dir', DEMO, '--format', 'json', '--now', NOW]));
+  it('carries a JWT judgement on JWT findings', async () => {
+    const report = jsonReport(await runCli(['dir', DEMO, '--format', 'json', '--now', NOW]));
     const jwts = report.findings.filter((f) => f.jwt);
     expect(jwts.length).toBeGreaterThan(0);
     for (const f of jwts) {
       expect(f.jwt?.problems.length).toBeGreaterThan(0);
       expect(['jws', 'jwe', 'unsecured']).toContain(f.jwt?.form);
     }
-    const text = cli(['dir', DEMO, '--now', NOW]).stdout;
+    const text = (await runCli(['dir', DEMO, '--now', NOW])).stdout;
     expect(text).toMatch(/bearer|bound/);
   });
 
-  it('same findings with --jobs 1 and --jobs 4, in the same order', () => {
+  it('same findings with --jobs 1 and --jobs 4, in the same order', async () => {
     const strip = (r: ScanResult) => JSON.stringify(r.findings);
-    const one = jsonReport(cli(['dir', DEMO, '--format', 'json', '--now', NOW, '--jobs', '1']));
-    const four = jsonReport(cli(['dir', DEMO, '--format', 'json', '--now', NOW, '--jobs', '4']));
+    const one = jsonReport(await runCli(['dir', DEMO, '--format', 'json', '--now', NOW, '--jobs', '1']));
+    const four = jsonReport(await runCli(['dir', DEMO, '--format', 'json', '--now', NOW, '--jobs', '4']));
     expect(strip(four)).toBe(strip(one));
   });
 
-  it('--fail-on decides the exit code; --output does not change it', () => {
-    expect(cli(['dir', DEMO, '--fail-on', 'none', '--now', NOW]).status).toBe(0);
-    expect(cli(['dir', DEMO, '--fail-on', 'critical', '--now', NOW]).status).toBe(1);
+  it('--fail-on decides the exit code; --output does not change it', async () => {
+    expect((await runCli(['dir', DEMO, '--fail-on', 'none', '--now', NOW])).status).toBe(0);
+    expect((await runCli(['dir', DEMO, '--fail-on', 'critical', '--now', NOW])).status).toBe(1);
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'ts-out-')), 'report.json');
-    const run = cli(['dir', DEMO, '--format', 'json', '-o', out, '--now', NOW]);
+    const run = await runCli(['dir', DEMO, '--format', 'json', '-o', out, '--now', NOW]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect((JSON.parse(readFileSync(out, 'utf8')) as ScanResult).findings.length).toBe(expected.length);
   });
 
-  it('exits 0 and says "no findings" on a clean tree', () => {
+  it('exits 0 and says "no findings" on a clean tree', async () => {
     const t = tmpTree({ 'a.txt': 'nothing here', 'b.md': 'Bearer <token>\nAuthorization: Bearer $TOKEN\n' });
-    const run = cli(['dir', t.dir]);
+    const run = await runCli(['dir', t.dir]);
     t.cleanup();
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^no findings; scanned 2 files/m);
@@ -91,35 +91,35 @@ describe('tokensprawl dir (demo service)', () => {
 });
 
 describe('bad input', () => {
-  it('a missing path exits 2 and names it', () => {
-    const run = cli(['dir', 'no/such/dir']);
+  it('a missing path exits 2 and names it', async () => {
+    const run = await runCli(['dir', 'no/such/dir']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('no/such/dir');
     expect(run.stdout).toBe('');
   });
 
-  it('an invalid rule exits 2 naming file and field', () => {
+  it('an invalid rule exits 2 naming file and field', async () => {
     const t = tmpTree({ 'bad.yaml': 'rules:\n  - id: Bad Id\n    title: x\n' });
-    const run = cli(['dir', DEMO, '--rules', t.dir]);
+    const run = await runCli(['dir', DEMO, '--rules', t.dir]);
     t.cleanup();
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/bad\.yaml: \/rules\/0\/id must match pattern/);
   });
 
-  it('an unknown option or format exits 2', () => {
-    expect(cli(['dir', '--format', 'xml']).status).toBe(2);
-    expect(cli(['dir', '--bogus']).status).toBe(2);
-    expect(cli(['dir', '--jobs', 'zero']).status).toBe(2);
-    expect(cli(['dir', '--now', 'yesterday']).status).toBe(2);
-    expect(cli(['dir', '--max-lifetime', 'forever']).status).toBe(2);
+  it('an unknown option or format exits 2', async () => {
+    expect((await runCli(['dir', '--format', 'xml'])).status).toBe(2);
+    expect((await runCli(['dir', '--bogus'])).status).toBe(2);
+    expect((await runCli(['dir', '--jobs', 'zero'])).status).toBe(2);
+    expect((await runCli(['dir', '--now', 'yesterday'])).status).toBe(2);
+    expect((await runCli(['dir', '--max-lifetime', 'forever'])).status).toBe(2);
   });
 
-  it('tolerates invalid UTF-8 and dangling symlinks, and still finds tokens next to them', () => {
+  it('tolerates invalid UTF-8 and dangling symlinks, and still finds tokens next to them', async () => {
     const t = tmpTree({
       'latin1.txt': Buffer.concat([Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20]), Buffer.from('Authorization: Bearer Zx9Qw8Er7Ty6Ui5OpFAKEAs1Df2Gh3Jk\n')]),
     });
     symlinkSync(path.join(t.dir, 'gone.txt'), path.join(t.dir, 'dangling.txt'));
-    const run = cli(['dir', t.dir, '--format', 'json']);
+    const run = await runCli(['dir', t.dir, '--format', 'json']);
     t.cleanup();
     expect(run.status).toBe(1);
     const report = jsonReport(run);
@@ -129,10 +129,10 @@ describe('bad input', () => {
 });
 
 describe('stdin', () => {
-  it('scans standard input, reports source stdin and the --stdin-name path', () => {
+  it('scans standard input, reports source stdin and the --stdin-name path', async () => {
     const demoFiles = readdirSync(path.join(ROOT, DEMO), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     const input = demoFiles.map((e) => readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8')).join('\n');
-    const run = cli(['stdin', '--format', 'json', '--stdin-name', 'pod.log', '--now', NOW], { input });
+    const run = await runCli(['stdin', '--format', 'json', '--stdin-name', 'pod.log', '--now', NOW], { input });
     expect(run.status).toBe(1);
     const report = jsonReport(run);
     expect(report.scan.command).toBe('stdin');
@@ -144,42 +144,42 @@ describe('stdin', () => {
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });
 
-  it('defaults the path to "-"', () => {
-    const run = cli(['stdin', '--format', 'json'], { input: 'Authorization: Bearer Zx9Qw8Er7Ty6Ui5OpFAKEAs1Df2Gh3Jk\n' });
+  it('defaults the path to "-"', async () => {
+    const run = await runCli(['stdin', '--format', 'json'], { input: 'Authorization: Bearer Zx9Qw8Er7Ty6Ui5OpFAKEAs1Df2Gh3Jk\n' });
     const report = jsonReport(run);
     expect(report.findings.map((f) => f.location.path)).toEqual(['-']);
   });
 });
 
 describe('rules commands and start-up', () => {
-  it('rules list prints one rule a line; rules test passes', () => {
-    const list = cli(['rules', 'list']);
+  it('rules list prints one rule a line; rules test passes', async () => {
+    const list = await runCli(['rules', 'list']);
     expect(list.status).toBe(0);
     const lines = list.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(25);
     expect(lines[0]).toMatch(/^ID +SEVERITY +PRECISION +FAMILY +EX\+\/EX- +TITLE$/);
     expect(lines.some((l) => /^github-pat +high +very-high +github +\d+\/\d+ +GitHub/.test(l))).toBe(true);
-    const test = cli(['rules', 'test']);
+    const test = await runCli(['rules', 'test']);
     expect(test.status).toBe(0);
     expect(test.stdout).toMatch(/^rules: \d+ passed, 0 failed$/m);
   });
 
-  it('rules test exits 1 on a failing example, without quoting it', () => {
+  it('rules test exits 1 on a failing example, without quoting it', async () => {
     const t = tmpTree({
       'r.yaml': "rules:\n  - id: acme\n    title: Acme\n    description: d\n    severity: low\n    pattern: 'acme_[0-9]{4}'\n    keywords: [acme_]\n    examples: ['acme_12', 'x acme_12']\n    negativeExamples: ['acme_1234']\n",
     });
-    const run = cli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
+    const run = await runCli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
     t.cleanup();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('FAIL acme');
     expect(run.stderr).not.toContain('acme_1234');
   });
 
-  it('rules test fails a rule with too few examples or an example without its keyword', () => {
+  it('rules test fails a rule with too few examples or an example without its keyword', async () => {
     const t = tmpTree({
       'r.yaml': "rules:\n  - id: acme\n    title: Acme\n    description: d\n    severity: low\n    pattern: '[a-z]+_[0-9]{4}'\n    keywords: [acme_]\n    examples: ['other_7391']\n    negativeExamples: ['acme_12']\n",
     });
-    const run = cli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
+    const run = await runCli(['rules', 'test', '--no-builtin-rules', '--rules', t.dir]);
     t.cleanup();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('FAIL acme (');
@@ -189,9 +189,9 @@ describe('rules commands and start-up', () => {
     expect(run.stderr).not.toContain('other_7391');
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const run = cli(['--version']);
+    const run = await runCli(['--version']);
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(pkg.version);
   });

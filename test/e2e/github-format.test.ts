@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from '../helpers/cli.js';
+import { runCli, ROOT } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
 import { leakedSecret } from '../helpers/secrets.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -15,8 +15,8 @@ const tree = tmpTree({ 'app/.env': `GITHUB_TOKEN=${TOKEN}\n`, [`app/${HOSTILE}`]
 afterAll(() => tree.cleanup());
 
 describe('--format github', () => {
-  it('annotates each finding with paths relative to where it ran; exit code as for any format', () => {
-    const r = cli(['dir', 'app', '--format', 'github', '--now', NOW, '--no-progress'], { cwd: tree.dir });
+  it('annotates each finding with paths relative to where it ran; exit code as for any format', async () => {
+    const r = await runCli(['dir', 'app', '--format', 'github', '--now', NOW, '--no-progress'], { cwd: tree.dir });
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -30,8 +30,8 @@ describe('--format github', () => {
     expect(leakedSecret(r.stdout + r.stderr, [TOKEN])).toBeNull();
   });
 
-  it('an unknown format is a usage error that lists the valid ones (exit 2)', () => {
-    const r = cli(['dir', '.', '--format', 'xml'], { cwd: tree.dir });
+  it('an unknown format is a usage error that lists the valid ones (exit 2)', async () => {
+    const r = await runCli(['dir', '.', '--format', 'xml'], { cwd: tree.dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/argument 'xml' is invalid\. Allowed choices are text, json, sarif, github/);
@@ -39,13 +39,13 @@ describe('--format github', () => {
 });
 
 describe('--summary', () => {
-  it('appends a Markdown summary, escaped and redacted, keeping what the file held', () => {
+  it('appends a Markdown summary, escaped and redacted, keeping what the file held', async () => {
     const file = path.join(tree.dir, 'summary.md');
     writeFileSync(file, '# Earlier step\n\n');
-    const r = cli(['dir', 'app', '--summary', file, '--format', 'json', '--now', NOW, '--no-progress'], { cwd: tree.dir });
+    const r = await runCli(['dir', 'app', '--summary', file, '--format', 'json', '--now', NOW, '--no-progress'], { cwd: tree.dir });
     expect(r.status).toBe(1);
     JSON.parse(r.stdout); // the report itself is unchanged
-    const again = cli(['dir', 'app', '--summary', 'summary.md', '--now', NOW, '--no-progress'], { cwd: tree.dir });
+    const again = await runCli(['dir', 'app', '--summary', 'summary.md', '--now', NOW, '--no-progress'], { cwd: tree.dir });
     expect(again.status).toBe(1);
     const md = readFileSync(file, 'utf8');
     expect(md.startsWith('# Earlier step\n\n## tokensprawl: 2 findings\n')).toBe(true);
@@ -55,17 +55,17 @@ describe('--summary', () => {
     expect(leakedSecret(md, [TOKEN])).toBeNull();
   });
 
-  it('a summary that cannot be written fails before the scan (exit 2, one line)', () => {
-    const r = cli(['dir', 'app', '--summary', path.join(tree.dir, 'missing/dir/summary.md'), '--no-progress'], { cwd: tree.dir });
+  it('a summary that cannot be written fails before the scan (exit 2, one line)', async () => {
+    const r = await runCli(['dir', 'app', '--summary', path.join(tree.dir, 'missing/dir/summary.md'), '--no-progress'], { cwd: tree.dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^tokensprawl: --summary .*summary\.md: cannot write there/);
   });
 
-  it('works beside --format github, as the Action runs it', () => {
+  it('works beside --format github, as the Action runs it', async () => {
     const file = path.join(tree.dir, 'step-summary.md');
-    const r = cli(['dir', path.join(ROOT, 'fixtures/demo-service'), '--format', 'github', '--summary', file, '--now', NOW, '--no-progress'], { cwd: tree.dir });
+    const r = await runCli(['dir', path.join(ROOT, 'fixtures/demo-service'), '--format', 'github', '--summary', file, '--now', NOW, '--no-progress'], { cwd: tree.dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error file=/);
     expect(readFileSync(file, 'utf8')).toMatch(/### JWTs/);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/core/types.js';
 import { queueSource } from '../../src/sources/queue.js';
-import { cli, jsonReport, ROOT, type CliRun } from '../helpers/cli.js';
+import { runCli, jsonReport, ROOT, type CliRun } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
 import { leakedSecret, rawSecrets } from '../helpers/secrets.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -13,8 +13,8 @@ import { tmpTree } from '../helpers/tmp.js';
 const NOW = '2026-01-01T00:00:00Z';
 const FIX = path.join(ROOT, 'fixtures/queue');
 
-function queue(args: string[], opts: { cwd?: string; format?: string } = {}): CliRun {
-  return cli(['queue', ...args, '--format', opts.format ?? 'json', '--now', NOW, '--no-progress', '--jobs', '1'], { cwd: opts.cwd ?? FIX });
+async function queue(args: string[], opts: { cwd?: string; format?: string } = {}): Promise<CliRun> {
+  return await runCli(['queue', ...args, '--format', opts.format ?? 'json', '--now', NOW, '--no-progress', '--jobs', '1'], { cwd: opts.cwd ?? FIX });
 }
 
 /** The raw text at a finding's start: for a decoded value, where the encoded value starts. */
@@ -38,14 +38,14 @@ beforeAll(async () => {
 describe('kcat -J (Kafka)', () => {
   let run: CliRun;
   let r: ScanResult;
-  beforeAll(() => {
-    run = queue(['kcat.jsonl']);
+  beforeAll(async () => {
+    run = await queue(['kcat.jsonl']);
     r = jsonReport(run);
   });
 
-  it('names topic, partition, offset and field; peels base64, gzip, JSON and URL layers', () => {
+  it('names topic, partition, offset and field; peels base64, gzip, JSON and URL layers', async () => {
     expect(run.status).toBe(2); // line 4 is malformed on purpose: an incomplete scan
-    expect(queue(['kcat.jsonl', '--allow-incomplete']).status).toBe(1);
+    expect((await queue(['kcat.jsonl', '--allow-incomplete'])).status).toBe(1);
     expect(r.scan.command).toBe('queue');
     for (const f of r.findings) {
       expect(f.location.source).toBe('queue');
@@ -63,7 +63,7 @@ describe('kcat -J (Kafka)', () => {
     expect(r.findings.find((f) => f.location.queue === 'payments.logs')?.location).toMatchObject({ partition: 0, offset: 5, field: '/payload' });
   });
 
-  it('locates a plain header at the token and a decoded payload where the encoded value starts', () => {
+  it('locates a plain header at the token and a decoded payload where the encoded value starts', async () => {
     const header = r.findings.find((f) => f.location.field === '/headers/authorization');
     expect(header && rawAt('kcat.jsonl', header)).toMatch(/^FAKE/);
     const b64 = r.findings.find((f) => f.location.offset === 2208);
@@ -71,7 +71,7 @@ describe('kcat -J (Kafka)', () => {
     expect(b64 && rawAt('kcat.jsonl', b64, line2.payload.length)).toBe(line2.payload);
   });
 
-  it('a malformed record is an error naming file:line; the records after it are still scanned', () => {
+  it('a malformed record is an error naming file:line; the records after it are still scanned', async () => {
     expect(r.errors.map((e) => e.target)).toEqual(['kcat.jsonl:4']);
     expect(run.stderr).toContain('kcat.jsonl:4');
     expect(r.findings.some((f) => f.location.line > 4)).toBe(true);
@@ -80,8 +80,8 @@ describe('kcat -J (Kafka)', () => {
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });
 
-  it('the text report shows where in the queue', () => {
-    const text = queue(['kcat.jsonl'], { format: 'text' });
+  it('the text report shows where in the queue', async () => {
+    const text = await queue(['kcat.jsonl'], { format: 'text' });
     expect(text.status).toBe(2);
     expect(text.stdout).toContain('queue payments.events, partition 1, offset 2208, field /payload/token');
     expect(text.stdout).toMatch(/decoded from base64 → json/);
@@ -91,8 +91,8 @@ describe('kcat -J (Kafka)', () => {
 });
 
 describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
-  it('kafka-console-consumer: partition and offset (no topic in the dump), headers by name, base64 value', () => {
-    const run = queue(['console-consumer.txt']);
+  it('kafka-console-consumer: partition and offset (no topic in the dump), headers by name, base64 value', async () => {
+    const run = await queue(['console-consumer.txt']);
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     expect(r.errors).toEqual([]);
@@ -104,12 +104,12 @@ describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
     ]);
     expect(rawAt('console-consumer.txt', r.findings[1]!)).toMatch(/^ghp_/);
     // the same findings when the format is named
-    const named = jsonReport(queue(['console-consumer.txt', '--queue-format', 'kafka']));
+    const named = jsonReport(await queue(['console-consumer.txt', '--queue-format', 'kafka']));
     expect(named.findings.map((f) => f.id)).toEqual(r.findings.map((f) => f.id));
   });
 
-  it('RabbitMQ: the routing key names the queue, message ids, JSON, base64 and gzip payloads', () => {
-    const run = queue(['rabbitmq-get.json']);
+  it('RabbitMQ: the routing key names the queue, message ids, JSON, base64 and gzip payloads', async () => {
+    const run = await queue(['rabbitmq-get.json']);
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     expect(r.errors).toEqual([]);
@@ -123,8 +123,8 @@ describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
     for (const f of r.findings.filter((x) => x.ruleId === 'jwt')) expect(f.jwt?.form).toBeDefined();
   });
 
-  it('SQS: message id, attributes by JSON pointer, an SNS envelope peeled as JSON in JSON', () => {
-    const run = queue(['sqs-receive.json']);
+  it('SQS: message id, attributes by JSON pointer, an SNS envelope peeled as JSON in JSON', async () => {
+    const run = await queue(['sqs-receive.json']);
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     expect(r.errors).toEqual([]);
@@ -142,8 +142,8 @@ describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
     expect(r.findings.some((f) => /ReceiptHandle|MD5|Attributes\/SenderId/.test(f.location.field ?? ''))).toBe(false);
   });
 
-  it('NDJSON: queue and message id from the record; a malformed line is an error and the rest is scanned', () => {
-    const run = queue(['events.ndjson']);
+  it('NDJSON: queue and message id from the record; a malformed line is an error and the rest is scanned', async () => {
+    const run = await queue(['events.ndjson']);
     expect(run.status).toBe(2);
     const r = jsonReport(run);
     expect(r.errors).toEqual([{ target: 'events.ndjson:2', message: expect.stringMatching(/malformed/) as unknown as string }]);
@@ -155,13 +155,13 @@ describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
     expect(JSON.stringify(r.errors)).not.toContain('bob');
   });
 
-  it('a malformed record holding a token names file:line without quoting the token; exit 2 unless --allow-incomplete', () => {
+  it('a malformed record holding a token names file:line without quoting the token; exit 2 unless --allow-incomplete', async () => {
     const token = fakeGithubToken('ghp', 'queue-broken-record');
     const t = tmpTree({
       'dump.ndjson': `{"queue":"q","messageId":"m-1","data":{"token":"${fakeGithubToken('ghp', 'queue-ok')}"}}\n{"queue":"q","messageId":"m-2","data":{"token":"${token}",}\n{"queue":"q","messageId":"m-3","data":{}}\n`,
     });
     try {
-      const run = queue(['dump.ndjson', '--fail-on', 'none'], { cwd: t.dir });
+      const run = await queue(['dump.ndjson', '--fail-on', 'none'], { cwd: t.dir });
       expect(run.status).toBe(2);
       const r = jsonReport(run);
       expect(r.errors.map((e) => e.target)).toEqual(['dump.ndjson:2']);
@@ -171,21 +171,21 @@ describe('kafka-console-consumer, RabbitMQ, SQS, NDJSON', () => {
         [2, undefined],
       ]);
       expect(leakedSecret(run.stdout + run.stderr, [token])).toBeNull();
-      expect(queue(['dump.ndjson', '--fail-on', 'none', '--allow-incomplete'], { cwd: t.dir }).status).toBe(0);
+      expect((await queue(['dump.ndjson', '--fail-on', 'none', '--allow-incomplete'], { cwd: t.dir })).status).toBe(0);
     } finally {
       t.cleanup();
     }
   });
 
-  it('a missing dump exits 2 and names it', () => {
-    const run = queue(['no-such-dump.json']);
+  it('a missing dump exits 2 and names it', async () => {
+    const run = await queue(['no-such-dump.json']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('no-such-dump.json');
     expect(run.stdout).toBe('');
   });
 
-  it.each(['text', 'sarif'])('never prints a raw secret when scanning every dump (%s)', (format) => {
-    const run = queue(['.'], { format });
+  it.each(['text', 'sarif'])('never prints a raw secret when scanning every dump (%s)', async (format) => {
+    const run = await queue(['.'], { format });
     expect(run.status).toBe(2); // the fixtures hold malformed records on purpose
     expect(leakedSecret(run.stdout + run.stderr, secrets)).toBeNull();
   });

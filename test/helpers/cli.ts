@@ -32,3 +32,21 @@ export function jsonReport<T = import('../../src/core/types.js').ScanResult>(run
     throw new Error(`not a JSON report (exit ${run.status}):\n${run.stdout.slice(0, 2000)}\nstderr:\n${run.stderr}`);
   }
 }
+
+/**
+ * Runs the CLI in this process (src/cli/main.ts `runCaptured`), with its own Io: a failure points
+ * at a line of src/, not at the bundle. Same shape as cli(); colour off, stdin from `input`.
+ */
+export async function runCli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string>; cpus?: number } = {}): Promise<CliRun> {
+  const { runCaptured } = await import('../../src/cli/main.js');
+  const input = opts.input ?? '';
+  const r = await runCaptured(args, {
+    stdin: async function* () {
+      if (input.length > 0) yield typeof input === 'string' ? Buffer.from(input) : input;
+    },
+    env: { NO_COLOR: '1', ...opts.env },
+    cwd: opts.cwd ?? ROOT,
+    cpus: opts.cpus ?? 1,
+  });
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}

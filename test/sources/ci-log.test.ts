@@ -90,7 +90,7 @@ describe('GitHub Actions run-log archive', () => {
   it('names entries archive!path, takes job from the folder and step from the file name', async () => {
     const frags = fragments(await collect([zipPath]));
     const deploy = frags.find((f) => f.provenance.path === `${zipPath}!deploy/2_Run deploy.txt`);
-    expect(deploy?.provenance).toEqual({ kind: 'ci-log', path: `${zipPath}!deploy/2_Run deploy.txt`, job: 'deploy', step: 'Run deploy' });
+    expect(deploy?.provenance).toEqual({ kind: 'ci-log', path: `${zipPath}!deploy/2_Run deploy.txt`, job: 'deploy', step: 'Run deploy', provider: 'github-actions' });
     const checkout = frags.find((f) => f.provenance.path.endsWith('build/2_Run actions_checkout@v4.txt'));
     expect(checkout?.provenance).toMatchObject({ job: 'build', step: 'Run actions_checkout@v4' });
   });
@@ -101,7 +101,7 @@ describe('GitHub Actions run-log archive', () => {
     expect(paths.has(`${zipPath}!0_build.txt`)).toBe(false);
     expect(paths.has(`${zipPath}!1_deploy.txt`)).toBe(false);
     const lint = fragments(items).find((f) => f.provenance.path === `${zipPath}!2_lint.txt`);
-    expect(lint?.provenance).toEqual({ kind: 'ci-log', path: `${zipPath}!2_lint.txt`, job: 'lint' });
+    expect(lint?.provenance).toEqual({ kind: 'ci-log', path: `${zipPath}!2_lint.txt`, job: 'lint', provider: 'github-actions' });
     // the token is in deploy's step log and in its whole-job log: reported once
     expect(occurrences(fragments(items), GH_TOKEN)).toHaveLength(1);
     const files = items.reduce((n, i) => n + (i.type === 'stat' ? (i.files ?? 0) : 0), 0);
@@ -140,7 +140,7 @@ describe('GitHub Actions run-log archive', () => {
     expect(paths).not.toContain('github-actions-run/1_deploy.txt');
     expect(paths).toContain('github-actions-run/2_lint.txt');
     const deploy = frags.find((f) => f.provenance.path === 'github-actions-run/deploy/2_Run deploy.txt');
-    expect(deploy?.provenance).toMatchObject({ job: 'deploy', step: 'Run deploy' });
+    expect(deploy?.provenance).toMatchObject({ job: 'deploy', step: 'Run deploy', provider: 'github-actions' });
     expect(deploy?.knownSecrets).toEqual([MASKED]);
     expect(occurrences(frags, GH_TOKEN)).toHaveLength(1);
   });
@@ -164,6 +164,7 @@ describe('GitHub Actions run-log archive', () => {
       path: 'logs_7.zip!job/2_Good step.txt',
       job: 'job',
       step: 'Good step',
+      provider: 'github-actions',
     });
   });
 
@@ -210,7 +211,7 @@ describe('gh run view --log', () => {
     expect(frags.map((f) => f.text).join('\n')).not.toMatch(/\t|2024-05-01T|\x1b/);
     const [gh] = occurrences(frags, GH_TOKEN);
     expect(gh).toMatchObject(originalPosition(raw, GH_TOKEN));
-    expect(gh?.fragment.provenance).toMatchObject({ job: 'deploy', step: 'Run deploy' });
+    expect(gh?.fragment.provenance).toMatchObject({ job: 'deploy', step: 'Run deploy', provider: 'github-actions' });
     // a later fragment of the same file carries the value registered earlier
     expect(frags.find((f) => f.text.includes(`using token ${MASKED}`))?.knownSecrets).toEqual([MASKED]);
   });
@@ -263,7 +264,7 @@ describe('Jenkins console text', () => {
     expect(frags.map((f) => f.text).join('\n')).not.toMatch(/^\[2024/m);
     const [hit] = occurrences(frags, JENKINS_BEARER);
     expect(hit).toMatchObject(originalPosition(raw, JENKINS_BEARER));
-    expect(hit?.fragment.provenance).toEqual({ kind: 'ci-log', path: 'jenkins/consoleText', step: 'Deploy' });
+    expect(hit?.fragment.provenance).toEqual({ kind: 'ci-log', path: 'jenkins/consoleText', step: 'Deploy', provider: 'jenkins' });
     const build = frags.find((f) => f.text.includes('+ make build'));
     expect(build?.provenance).toMatchObject({ step: 'Build' });
     expect(frags.find((f) => f.text.includes('Finished: SUCCESS'))?.provenance).not.toHaveProperty('step');

@@ -428,8 +428,8 @@ describe('git starts when the source is made', () => {
     const r = repo([{ files: { 'a.env': `T=${t}\n` } }, { files: { 'b.txt': 'two\n' } }]);
     const { root } = await openRepository(r.dir);
     const source = gitSource(root, {});
-    // Long enough for both git processes to exit: their output must still be there.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Both git processes have exited: their output must still be there.
+    await source.exited();
     const items = await collect(source);
     expect(containing(items, t).map((f) => gitProv(f).path)).toEqual(['a.env']);
     expect(items.filter((i) => i.type === 'stat').reduce((n, i) => n + (i.type === 'stat' ? (i.commits ?? 0) : 0), 0)).toBe(2);
@@ -457,8 +457,8 @@ describe('headPresence', () => {
     try {
       presence.observe('a.txt', early);
       presence.observe('old.txt', early);
-      // let cat-file answer a.txt before the next secret of that path shows up
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // cat-file has answered a.txt before the next secret of that path shows up
+      await presence.idle();
       presence.observe('a.txt', late);
       const answers = await presence.lookup([
         { path: 'a.txt', secrets: [early, late, gone] },

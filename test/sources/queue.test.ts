@@ -144,6 +144,8 @@ describe('kcat -J dump', () => {
       partition: 0,
       offset: 1041,
       field: '/headers/authorization',
+      broker: 'kafka',
+      time: '2026-01-01T00:00:00.123Z',
     });
   });
 
@@ -161,7 +163,7 @@ describe('kcat -J dump', () => {
   it('peels base64 → json', () => {
     const h = only(r.fragments, PAT_B64);
     expect(h.fragment.decodedFrom).toEqual(['base64', 'json']);
-    expect(h.fragment.provenance).toEqual({ kind: 'queue', path: file, queue: 'payments.events', partition: 1, offset: 2208, field: '/payload/token' });
+    expect(h.fragment.provenance).toEqual({ kind: 'queue', path: file, queue: 'payments.events', partition: 1, offset: 2208, field: '/payload/token', broker: 'kafka', time: '2026-01-01T00:00:01.000Z' });
     expect(h.line).toBe(2);
     expect(at(src, h)).toMatch(/^eyJldmVudCI6/);
   });
@@ -176,7 +178,7 @@ describe('kcat -J dump', () => {
   it('peels base64 → json → url', () => {
     const h = only(r.fragments, PAT_URL);
     expect(h.fragment.decodedFrom).toEqual(['base64', 'json', 'url']);
-    expect(h.fragment.provenance).toEqual({ kind: 'queue', path: file, queue: 'auth.callbacks', partition: 3, offset: 9, field: '/payload/callback/query' });
+    expect(h.fragment.provenance).toEqual({ kind: 'queue', path: file, queue: 'auth.callbacks', partition: 3, offset: 9, field: '/payload/callback/query', broker: 'kafka', time: '2026-01-01T00:00:04.000Z' });
     expect(h.fragment.text).toBe(`access_token=${PAT_URL}`);
     expect(h.line).toBe(5);
   });
@@ -222,7 +224,7 @@ describe('kafka-console-consumer text dump', () => {
     expect(r.messages).toBe(3);
     expect(r.errors).toEqual([]);
     const header = only(r.fragments, `Bearer ${OPAQUE}`.slice(0, 20));
-    expect(header.fragment.provenance).toEqual({ kind: 'queue', path: file, partition: 2, offset: 77, field: '/headers/authorization' });
+    expect(header.fragment.provenance).toEqual({ kind: 'queue', path: file, partition: 2, offset: 77, field: '/headers/authorization', broker: 'kafka', time: '2026-01-01T00:00:00.123Z' });
     expect(at(src, header)).toMatch(/^Bearer FAKE/);
     const pat = ghp('FAKE0000EXAMPLE0000console0001');
     const value = only(r.fragments, pat);
@@ -272,6 +274,7 @@ describe('RabbitMQ management API dump', () => {
       queue: 'orders.events',
       messageId: 'msg-0001',
       field: '/payload/headers/authorization',
+      broker: 'rabbitmq',
     });
     expect(at(src, h)).toMatch(/^\{\\"event\\": \\"order.created/);
   });
@@ -342,6 +345,9 @@ describe('aws sqs receive-message dump', () => {
       path: file,
       messageId: '5fea7756-0ea4-451a-a703-a558b933e274',
       field: '/MessageAttributes/token/StringValue',
+      broker: 'sqs',
+      producer: 'AIDAFAKE0000EXAMPLE00',
+      time: '2026-01-01T00:00:00.000Z',
     });
     expect(h.line).toBe(src.findIndex((l) => l.includes(pat)) + 1);
     expect(at(src, h).startsWith(pat)).toBe(true);
