@@ -53,8 +53,8 @@ function drawCharts(charts) {
         },
       );
     } else {
-      // every label only when few; otherwise about a dozen
-      const step = Math.max(1, Math.ceil(labels.length / 12));
+      // every label only when few; otherwise about six
+      const step = Math.max(1, Math.ceil(labels.length / 6));
       new BarChart(
         target,
         { labels, series: [spec.counts] },

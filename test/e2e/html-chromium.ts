@@ -184,10 +184,10 @@ export class Page {
     return value;
   }
 
-  async screenshot(clip?: { width: number; height: number }): Promise<Buffer> {
+  async screenshot(clip?: { y?: number; width: number; height: number }): Promise<Buffer> {
     const r = (await this.send('Page.captureScreenshot', {
       format: 'png',
-      ...(clip ? { clip: { x: 0, y: 0, width: clip.width, height: clip.height, scale: 1 }, captureBeyondViewport: true } : {}),
+      ...(clip ? { clip: { x: 0, y: clip.y ?? 0, width: clip.width, height: clip.height, scale: 1 }, captureBeyondViewport: true } : {}),
     })) as { data: string };
     return Buffer.from(r.data, 'base64');
   }
