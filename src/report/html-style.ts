@@ -68,6 +68,9 @@ figcaption{font-weight:600}figcaption small{display:block;font-weight:400;color:
   a{color:inherit;text-decoration:none}
   thead{display:table-header-group}
   tr{break-inside:avoid}
+  .scroll{overflow:visible}
+  .matrix{font-size:9px}.matrix th.rot{max-width:none}
+  #findings-table .col-id,#findings-table td[data-col=id]{display:none}
 }
 @page{margin:12mm}
 `;

@@ -84,9 +84,11 @@ describe('HTML report in headless Chromium', () => {
     const times = await page.evaluate<string[]>(`[...document.querySelectorAll('#findings-table tbody td[data-col=time]')].map((td) => td.textContent)`);
     expect(times.filter(Boolean)).toEqual([...times.filter(Boolean)].sort());
 
-    const png = await page.screenshot({ width: 1280, height: 2200 });
+    // README shows these: the top of the page (summary, cards), then the sprawl map and charts
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench/results/html-report.png'), png);
+    writeFileSync(path.join(ROOT, 'bench/results/html-report.png'), await page.screenshot({ width: 1280, height: 2000 }));
+    const sprawlTop = await page.evaluate<number>(`document.getElementById('sprawl').getBoundingClientRect().top + scrollY`);
+    writeFileSync(path.join(ROOT, 'bench/results/html-report-charts.png'), await page.screenshot({ y: sprawlTop - 10, width: 1280, height: 1150 }));
     const pdf = await page.pdf();
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await problems(page)).toEqual([]);
@@ -97,6 +99,9 @@ describe('HTML report in headless Chromium', () => {
     const html = renderHtml(result, { now: NOW });
     const page = await openReport(html);
     expect(await problems(page)).toEqual([]);
+    // a figure for the README, not an assertion: when the page's script had finished (ms after navigation)
+    const ready = await page.evaluate<number>('performance.getEntriesByName("report-ready")[0].startTime');
+    console.log(`html report, ${result.findings.length} findings, ${(html.length / 1e6).toFixed(1)} MB: ready ${Math.round(ready)} ms after navigation`);
     const facts = await page.evaluate<Record<string, unknown>>(`({
       rows: document.querySelectorAll('#findings-table tbody tr').length,
       status: document.getElementById('table-status').textContent,
