@@ -83,7 +83,7 @@ export function contentSecurityPolicy(script: string): string {
   // style attributes on its SVG; CSS cannot run script, and with default-src 'none' it cannot
   // fetch anything either (no img, font or connect source), so an injected style could neither
   // act nor exfiltrate, and every scanned string is escaped before it reaches the markup anyway.
-  return [`default-src 'none'`, `script-src 'sha256-${hash}'`, `style-src 'unsafe-inline'`, `img-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+  return [`default-src 'none'`, `script-src 'sha256-${hash}'`, `style-src 'unsafe-inline'`, `base-uri 'none'`, `form-action 'none'`].join('; ');
 }
 
 export function renderHtml(raw: ScanResult, ctx: HtmlContext): string {

@@ -24,7 +24,9 @@ beforeAll(() => {
   if (!bin) throw new Error('chromium not found: .ci/run installs it (apt-get install chromium); CHROMIUM=/path/to/chrome names another');
   browser = Browser.launch(bin);
 });
-afterAll(() => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+});
 
 /** Console errors and CSP violations the page produced. */
 async function problems(page: Page): Promise<string[]> {

@@ -125,9 +125,14 @@ export class Browser {
     return page;
   }
 
-  close(): void {
-    this.child.kill('SIGKILL');
-    rmSync(this.profile, { recursive: true, force: true });
+  /** Ends the browser, then removes its profile (only once it has exited: it writes there until then). */
+  async close(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
