@@ -31,6 +31,16 @@ function drawCharts(charts) {
     const spec = charts[box.getAttribute('data-chart')];
     const target = box.querySelector('.ct-target');
     if (!spec || !target || spec.counts.length === 0 || spec.counts.every((n) => n === 0)) continue;
+    try {
+      drawChart(spec, target);
+    } catch (err) {
+      console.error('chart', box.getAttribute('data-chart'), err);
+    }
+  }
+}
+
+function drawChart(spec, target) {
+  {
     const labels = spec.labels;
     if (spec.type === 'donut') {
       new PieChart(
@@ -190,7 +200,8 @@ function createTable(data) {
 
 const data = readData();
 document.documentElement.classList.add('js');
-drawCharts(data.charts || {});
+// The table first: a chart that fails (reported on the console) must not cost the findings.
 createTable(data);
+drawCharts(data.charts || {});
 // when the page was ready, for whoever measures it (the browser test prints it)
 performance.mark('report-ready');
