@@ -40,37 +40,35 @@ function drawCharts(charts) {
 }
 
 function drawChart(spec, target) {
-  {
-    const labels = spec.labels;
-    if (spec.type === 'donut') {
-      new PieChart(
-        target,
-        { labels, series: spec.counts },
-        { donut: true, donutWidth: 38, showLabel: true, height: '220px', labelInterpolationFnc: (value, i) => (spec.counts[i] > 0 ? `${value} ${spec.counts[i]}` : '') },
-      );
-    } else if (spec.type === 'hbar') {
-      const height = Math.max(120, labels.length * 26 + 40);
-      new BarChart(
-        target,
-        { labels, series: [spec.counts] },
-        {
-          horizontalBars: true,
-          reverseData: true,
-          height: `${height}px`,
-          axisY: { offset: 170 },
-          axisX: { onlyInteger: true },
-          chartPadding: { right: 24 },
-        },
-      );
-    } else {
-      // every label only when few; otherwise about six
-      const step = labels.length <= 12 ? 1 : Math.ceil(labels.length / 6);
-      new BarChart(
-        target,
-        { labels, series: [spec.counts] },
-        { height: '220px', axisY: { onlyInteger: true }, axisX: { labelInterpolationFnc: (value, i) => (i % step === 0 ? value : null) } },
-      );
-    }
+  const labels = spec.labels;
+  if (spec.type === 'donut') {
+    new PieChart(
+      target,
+      { labels, series: spec.counts },
+      { donut: true, donutWidth: 38, showLabel: true, height: '220px', labelInterpolationFnc: (value, i) => (spec.counts[i] > 0 ? `${value} ${spec.counts[i]}` : '') },
+    );
+  } else if (spec.type === 'hbar') {
+    const height = Math.max(120, labels.length * 26 + 40);
+    new BarChart(
+      target,
+      { labels, series: [spec.counts] },
+      {
+        horizontalBars: true,
+        reverseData: true,
+        height: `${height}px`,
+        axisY: { offset: 170 },
+        axisX: { onlyInteger: true },
+        chartPadding: { right: 24 },
+      },
+    );
+  } else {
+    // every label only when few; otherwise about six
+    const step = labels.length <= 12 ? 1 : Math.ceil(labels.length / 6);
+    new BarChart(
+      target,
+      { labels, series: [spec.counts] },
+      { height: '220px', axisY: { onlyInteger: true }, axisX: { labelInterpolationFnc: (value, i) => (i % step === 0 ? value : null) } },
+    );
   }
 }
 
