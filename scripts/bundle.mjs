@@ -28,3 +28,29 @@ await build({
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __tokensprawlRequire } from 'node:module'; const require = __tokensprawlRequire(import.meta.url);" },
 });
+
+// The HTML report's browser code with its charting library (chartist, MIT), minified into one
+// script, plus chartist's stylesheet: src/report/html.ts inlines both into every report (one
+// self-contained file, no network). They sit in dist/ beside builtin-rules.json.
+{
+  const root = new URL('..', import.meta.url).pathname;
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const notice = '/*! chartist | MIT | (c) 2013 Gion Kunz */\n';
+  const js = await build({
+    entryPoints: ['src/report/html-client.js'],
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    legalComments: 'none',
+    write: false,
+    logLevel: 'warning',
+  });
+  const css = await (await import('esbuild')).transform(readFileSync(`${root}node_modules/chartist/dist/index.css`, 'utf8'), { loader: 'css', minify: true });
+  const assets = { js: notice + js.outputFiles[0].text, css: css.code };
+  // Inlined inside <script> and <style>: nothing in them may close the element early.
+  if (/<\/script|<!--/i.test(assets.js) || /<\/style/i.test(assets.css)) throw new Error('html assets: a closing tag inside the inlined script or style');
+  writeFileSync(`${root}dist/html-assets.json`, JSON.stringify(assets));
+}

@@ -95,7 +95,7 @@ function sourceOption(o: SourceFlag): Option {
 /** Options shared by the scanning commands (SPEC "Options shared by the scanning commands"). */
 function scanOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'github', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report there instead of stdout')
     .option('--summary <file>', 'also append a Markdown summary there (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--rules <dir|file>', 'load rules from this directory or file too: YAML, or gitleaks TOML (.toml); repeatable', collect, [])

@@ -20,7 +20,7 @@ import { createProgress } from './progress.js';
 import { INFORMATION_URI, VERSION } from './version.js';
 
 export interface ScanFlags {
-  format: 'text' | 'json' | 'sarif' | 'github';
+  format: 'text' | 'json' | 'sarif' | 'github' | 'html';
   output?: string;
   summary?: string;
   rules: string[];
@@ -259,7 +259,7 @@ async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flag
   for (const e of result.errors) err(`tokensprawl: could not scan ${e.target}: ${e.message}\n`);
   for (const n of result.scan.notes ?? []) err(`tokensprawl: note: ${n}\n`);
 
-  const report = await render(result, flags, rules.map((r) => withRedactedText(r, (s) => redactor.text(s))), io, now, sarifPrefix(root, io.cwd));
+  const report = await render(result, flags, rules.map((r) => withRedactedText(r, (s) => redactor.text(s))), io, now, sarifPrefix(root, io.cwd), { failOn, allowIncomplete: flags.allowIncomplete === true, redactor });
   if (flags.output) await writeReport(path.resolve(io.cwd, flags.output), report);
   else io.stdout(report);
   if (flags.summary) {
@@ -286,7 +286,15 @@ function sarifPrefix(root: string, cwd: string): string {
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? '' : rel.split(path.sep).join('/');
 }
 
-async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule[], io: Io, now: Date, uriPrefix: string): Promise<string> {
+async function render(
+  result: ScanResult,
+  flags: ScanFlags,
+  rules: readonly Rule[],
+  io: Io,
+  now: Date,
+  uriPrefix: string,
+  html?: { failOn: Severity | 'none'; allowIncomplete: boolean; redactor: import('../core/redact.js').Redactor },
+): Promise<string> {
   switch (flags.format) {
     case 'json':
       return (await import('../report/json.js')).renderJson(result);
@@ -304,6 +312,10 @@ async function render(result: ScanResult, flags: ScanFlags, rules: readonly Rule
     }
     case 'github':
       return (await import('../report/github.js')).renderGithub(result, { now, ...(uriPrefix ? { uriPrefix } : {}) });
+    // --- html format (issue 17): the gate and the run's redactor travel with it ---
+    case 'html':
+      return (await import('../report/html.js')).renderHtml(result, { now, ...(html ?? {}) });
+    // --- end html format ---
     case 'text':
       return (await import('../report/text.js')).renderText(result, { color: !flags.output && wantsColor(io, io.stdoutIsTTY), now });
   }
