@@ -58,3 +58,53 @@ export function checkCrc32Base62(secret: string): boolean {
   const data = body.slice(0, -CHECKSUM_LENGTH);
   return crc32Base62(data) === body.slice(-CHECKSUM_LENGTH);
 }
+
+// GitLab routable tokens (GitLab 17.x+, `Authn::TokenField::Generator::RoutableToken` in
+// gitlab-org/gitlab, and the "Routable tokens" design document in GitLab's handbook):
+//
+//   <prefix><base64url payload>.<version: 2 base36>.<payload length: 2 base36><crc: 7 base36>
+//
+// The payload is url-safe base64 (no padding) of 16 random bytes, the routing fields
+// (`c:…\no:…\nu:…`) and one byte with the routing fields' length. The CRC is zlib's CRC-32 of
+// everything before it — prefix included — in lowercase base36, left-padded with "0" to seven
+// characters; the length holder is the payload's length in base36, padded to two.
+// The classic form (`glpat-` + 20 characters) carries no checksum.
+
+const BASE36_CRC_LENGTH = 7;
+const ROUTABLE_SUFFIX = /\.([0-9a-z]{2})\.([0-9a-z]{2})([0-9a-z]{7})$/;
+const BASE64URL_BODY = /^[A-Za-z0-9_-]+$/;
+
+/** The 7-character base36 CRC-32 that GitLab appends to `data` (everything before it). */
+export function crc32Base36(data: string): string {
+  return crc32(data).toString(36).padStart(BASE36_CRC_LENGTH, '0');
+}
+
+/** True when `secret` ends with GitLab's routable suffix (`.vv.llccccccc`). */
+export function isGitlabRoutable(secret: string): boolean {
+  return ROUTABLE_SUFFIX.test(secret);
+}
+
+/**
+ * True when `secret` is a GitLab routable token whose payload length and CRC-32 are right, or a
+ * classic token without the routable suffix (which has no checksum to check). The prefix is
+ * whatever precedes the payload (`glpat-`, `glrt-`, an instance prefix); the length holder says
+ * where the payload starts, so the payload's own `-` characters are no problem.
+ */
+export function checkGitlabRoutable(secret: string): boolean {
+  const m = ROUTABLE_SUFFIX.exec(secret);
+  if (!m) return !secret.includes('.');
+  const [suffix, , lengthHolder = '', crc = ''] = m;
+  const head = secret.slice(0, secret.length - suffix.length);
+  const payloadLength = Number.parseInt(lengthHolder, 36);
+  if (payloadLength < 1 || payloadLength >= head.length) return false;
+  if (!BASE64URL_BODY.test(head.slice(head.length - payloadLength))) return false;
+  return crc32Base36(secret.slice(0, -BASE36_CRC_LENGTH)) === crc;
+}
+
+/** The structural checks a rule may name in its `checksum` field. */
+export const CHECKSUMS = {
+  'crc32-base62': checkCrc32Base62,
+  'gitlab-routable': checkGitlabRoutable,
+} as const satisfies Record<string, (secret: string) => boolean>;
+
+export type ChecksumKind = keyof typeof CHECKSUMS;

@@ -3,7 +3,7 @@ import type { Fragment, Match } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 import { onBoundary } from './boundary.js';
 import { placeholderReason } from './placeholder.js';
-import { checkCrc32Base62 } from './checksum.js';
+import { CHECKSUMS } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
 import { decodesAsJwt } from './jwt-shape.js';
@@ -212,7 +212,7 @@ export function passesGates(rule: Rule, secret: string): boolean {
     if (rule.stopwords.some((w) => lower.includes(w))) return false;
   }
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-  if (rule.checksum === 'crc32-base62' && !checkCrc32Base62(secret)) return false;
+  if (rule.checksum !== undefined && !CHECKSUMS[rule.checksum](secret)) return false;
   if (rule.jwt && !decodesAsJwt(secret)) return false;
   return true;
 }
