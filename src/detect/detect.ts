@@ -229,6 +229,7 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
     (a, b) =>
       b.rank - a.rank ||
       b.secretEnd - b.secretStart - (a.secretEnd - a.secretStart) ||
+      named(b) - named(a) ||
       a.order - b.order ||
       a.secretStart - b.secretStart,
   );
@@ -238,6 +239,13 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
     kept.push(strip(m));
   }
   return kept.sort((a, b) => a.secretStart - b.secretStart || a.ruleId.localeCompare(b.ruleId));
+}
+
+// Several providers share a prefix (sk_live_: Stripe, Clerk, WorkOS; whsec_: Stripe, Svix). For
+// the same secret, a match that carries naming context before it (`CLERK_SECRET_KEY=`, `svix…`)
+// says more than a bare prefix match, so it wins before rule order is consulted.
+function named(m: Match): number {
+  return m.matchStart < m.secretStart ? 1 : 0;
 }
 
 function strip(m: Match & { rank?: number; order?: number }): Match {
