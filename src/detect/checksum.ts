@@ -101,10 +101,36 @@ export function checkGitlabRoutable(secret: string): boolean {
   return crc32Base36(secret.slice(0, -BASE36_CRC_LENGTH)) === crc;
 }
 
+// Grafana service account tokens (`Grafana satokengen`, pkg/components/satokengen/tokengen.go):
+//
+//   gl<service id>_<32 random alphanumerics>_<checksum>
+//
+// The checksum is the CRC-32 (IEEE) of everything before the last "_", written as its four
+// bytes in little-endian order in lowercase hex (Go's hex.EncodeToString), so always 8 chars.
+
+const HEX_LE_CHECKSUM = /^[0-9a-f]{8}$/;
+
+/** The 8 lowercase hex characters of the little-endian CRC-32 of `data` (Grafana's checksum). */
+export function crc32HexLe(data: string): string {
+  const buf = Buffer.alloc(4);
+  buf.writeUInt32LE(crc32(data));
+  return buf.toString('hex');
+}
+
+/** True when `secret` is `<data>_<crc32HexLe(data)>` (Grafana's glsa_ tokens). */
+export function checkCrc32HexLe(secret: string): boolean {
+  const cut = secret.lastIndexOf('_');
+  if (cut < 1) return false;
+  const checksum = secret.slice(cut + 1);
+  if (!HEX_LE_CHECKSUM.test(checksum)) return false;
+  return crc32HexLe(secret.slice(0, cut)) === checksum;
+}
+
 /** The structural checks a rule may name in its `checksum` field. */
 export const CHECKSUMS = {
   'crc32-base62': checkCrc32Base62,
   'gitlab-routable': checkGitlabRoutable,
+  'crc32-hex-le': checkCrc32HexLe,
 } as const satisfies Record<string, (secret: string) => boolean>;
 
 export type ChecksumKind = keyof typeof CHECKSUMS;

@@ -3,10 +3,12 @@ import {
   CHECKSUMS,
   base62,
   checkCrc32Base62,
+  checkCrc32HexLe,
   checkGitlabRoutable,
   crc32,
   crc32Base36,
   crc32Base62,
+  crc32HexLe,
   isGitlabRoutable,
 } from '../../src/detect/checksum.js';
 
@@ -129,6 +131,34 @@ describe('checkGitlabRoutable', () => {
     ['a payload with a non-base64url character', 'glpat-FAKEtokenEXAMPLE0000AGM6MQpvOjIKdTo+aww.01.131d2zha4'],
   ])('rejects %s', (_why, token) => {
     expect(checkGitlabRoutable(token)).toBe(false);
+  });
+});
+
+describe('crc32HexLe / checkCrc32HexLe (Grafana glsa_)', () => {
+  it('writes the CRC-32 as little-endian bytes in lowercase hex', () => {
+    // crc32('123456789') = 0xcbf43926: bytes 26 39 f4 cb
+    expect(crc32HexLe('123456789')).toBe('2639f4cb');
+    // a CRC below 2^24 keeps its leading zero byte: always 8 characters
+    expect(crc32HexLe('')).toBe('00000000');
+  });
+
+  // Computed independently (Python: struct.pack('<I', zlib.crc32(key)).hex()).
+  it.each(['glsa_FAKEQapkG4yL9w9Cjd58pMTKbs3itsIM_4f8a0aef'])('accepts %s', (token) => {
+    expect(checkCrc32HexLe(token)).toBe(true);
+  });
+
+  const good = 'glsa_FAKEQapkG4yL9w9Cjd58pMTKbs3itsIM_4f8a0aef';
+  it.each([
+    ['a changed checksum character', good.replace(/f$/, 'e')],
+    ['a changed secret character', good.replace('Qapk', 'Qapl')],
+    ['the checksum in big-endian order', 'glsa_FAKEQapkG4yL9w9Cjd58pMTKbs3itsIM_ef0a8a4f'],
+    ['an upper-case checksum', good.replace('4f8a0aef', '4F8A0AEF')],
+    ['a short checksum', good.slice(0, -1)],
+    ['no separator', good.replace(/_(?=[^_]*$)/, '')],
+    ['a placeholder', 'glsa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_xxxxxxxx'],
+    ['the empty string', ''],
+  ])('rejects %s', (_why, token) => {
+    expect(checkCrc32HexLe(token)).toBe(false);
   });
 });
 
