@@ -126,11 +126,56 @@ export function checkCrc32HexLe(secret: string): boolean {
   return crc32HexLe(secret.slice(0, cut)) === checksum;
 }
 
+// Bech32 (BIP 173), as age encodes its identities (`AGE-SECRET-KEY-1…`, age-encryption.org/v1):
+// human-readable part, the separator "1", 5-bit data characters and a 6-character BCH checksum
+// over both. age lifts BIP 173's 90-character limit. The Bech32m constant (BIP 350) is accepted
+// too, so that a future identity kind encoded that way is not dropped.
+
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+const BECH32_CONST = 1;
+const BECH32M_CONST = 0x2bc830a3;
+
+function bech32Polymod(values: readonly number[]): number {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = (((chk & 0x1ffffff) << 5) ^ v) >>> 0;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk = (chk ^ (BECH32_GENERATORS[i] ?? 0)) >>> 0;
+  }
+  return chk;
+}
+
+/** True when `secret` is a Bech32 (or Bech32m) string whose checksum is right; one case only. */
+export function checkBech32(secret: string): boolean {
+  if (secret !== secret.toLowerCase() && secret !== secret.toUpperCase()) return false;
+  const s = secret.toLowerCase();
+  const sep = s.lastIndexOf('1');
+  if (sep < 1 || s.length - sep - 1 < 6) return false;
+  const hrp = s.slice(0, sep);
+  const values: number[] = [];
+  for (const c of hrp) {
+    const code = c.charCodeAt(0);
+    if (code < 33 || code > 126) return false;
+    values.push(code >>> 5);
+  }
+  values.push(0);
+  for (const c of hrp) values.push(c.charCodeAt(0) & 31);
+  for (const c of s.slice(sep + 1)) {
+    const v = BECH32_CHARSET.indexOf(c);
+    if (v === -1) return false;
+    values.push(v);
+  }
+  const pm = bech32Polymod(values);
+  return pm === BECH32_CONST || pm === BECH32M_CONST;
+}
+
 /** The structural checks a rule may name in its `checksum` field. */
 export const CHECKSUMS = {
   'crc32-base62': checkCrc32Base62,
   'gitlab-routable': checkGitlabRoutable,
   'crc32-hex-le': checkCrc32HexLe,
+  bech32: checkBech32,
 } as const satisfies Record<string, (secret: string) => boolean>;
 
 export type ChecksumKind = keyof typeof CHECKSUMS;

@@ -3,6 +3,7 @@ import {
   CHECKSUMS,
   base62,
   checkCrc32Base62,
+  checkBech32,
   checkCrc32HexLe,
   checkGitlabRoutable,
   crc32,
@@ -159,6 +160,38 @@ describe('crc32HexLe / checkCrc32HexLe (Grafana glsa_)', () => {
     ['the empty string', ''],
   ])('rejects %s', (_why, token) => {
     expect(checkCrc32HexLe(token)).toBe(false);
+  });
+});
+
+describe('checkBech32 (age identities)', () => {
+  it.each([
+    // BIP 173 valid test vectors
+    'A12UEL5L',
+    'a12uel5l',
+    'an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs',
+    'abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw',
+    // BIP 350 (Bech32m) valid test vector
+    'A1LQFN3A',
+    // fake age identities, checksums computed with a separate Python BIP 173 encoder
+    'AGE-SECRET-KEY-1FAKEMKW76H3TSEAQJHDVFJHRTH5GG86ZNSTW4WFS3FLCL3MSTWAQU9F9ZF',
+    'AGE-SECRET-KEY-PQ-1FAKEJ4YHC2LXL7PTAH6PUWUCPPNAA5T84YTV2S985A09TU33PG5QPZ85AR',
+  ])('accepts %s', (s) => {
+    expect(checkBech32(s)).toBe(true);
+  });
+
+  const good = 'AGE-SECRET-KEY-1FAKEMKW76H3TSEAQJHDVFJHRTH5GG86ZNSTW4WFS3FLCL3MSTWAQU9F9ZF';
+  it.each([
+    ['a changed data character', good.replace('FAKEMKW7', 'FAKEMKW8')],
+    ['a changed checksum character', good.replace(/F$/, 'G')],
+    ['a changed human-readable part', good.replace('AGE-SECRET-KEY-1', 'AGE-SECRET-KEZ-1')],
+    ['mixed case', good.replace('FAKE', 'fake')],
+    ['a character outside the alphabet', good.replace('FAKEMK', 'FAKEBK')],
+    ['a made-up identity', 'AGE-SECRET-KEY-10GH7YQ7SWV77EFWFCQY2FAKEZNP37CMEUGHXZGLDSMN6CK6W4P325XD3J8'],
+    ['no separator', 'AGESECRETKEY'],
+    ['a checksum shorter than six', 'A1QQQQ'],
+    ['the empty string', ''],
+  ])('rejects %s', (_why, s) => {
+    expect(checkBech32(s)).toBe(false);
   });
 });
 
