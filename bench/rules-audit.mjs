@@ -30,6 +30,7 @@ function claim(rule) {
 }
 
 const rows = [];
+const corrected = [];
 const count = { confirmed: 0, corrected: 0, unconfirmed: 0 };
 let checked = 0;
 for (const f of files) {
@@ -39,6 +40,7 @@ for (const f of files) {
     const status = v?.status ?? 'unconfirmed';
     count[status] = (count[status] ?? 0) + 1;
     if (v) checked++;
+    if (status === 'corrected') corrected.push(rule.id);
     const source = v?.source ?? rule.references?.[0] ?? '—';
     const note = v?.note ?? 'not yet checked against the document';
     rows.push(`| ${rule.id} | ${doc.family ?? f.replace(/\.yaml$/, '')} | ${cell(claim(rule))} | ${cell(source)} | ${status} | ${cell(note)} |`);
@@ -60,6 +62,32 @@ published format (prefix, length, alphabet, checksum). Statuses:
 
 ${rows.length} rules; checked against a document: ${checked}; confirmed ${count.confirmed},
 corrected ${count.corrected}, unconfirmed ${count.unconfirmed} (of which ${rows.length - checked} not yet checked).
+
+## What this pass changed
+
+Corrected from the documents (details in the table):
+${corrected.map((id) => `- \`${id}\``).join('\n')}
+
+Checksums now verified where the provider's own code or spec gives the algorithm
+(\`src/detect/checksum.ts\`, schema field \`checksum\`):
+\`crc32-base62\` (GitHub, npm; existing), \`gitlab-routable\` (GitLab 17.x+ routable tokens: CRC-32
+in base36 over everything before it, plus the payload-length holder), \`crc32-hex-le\` (Grafana
+\`glsa_\`: little-endian CRC-32 in hex), \`bech32\` (age identities, BIP 173). Atlassian's
+\`ATATT3…\` tokens end in 8 hex characters, but Atlassian calls its tokens opaque and publishes no
+algorithm, so no check is made (a guessed check could drop real tokens).
+
+New rules: \`svix-webhook-secret\`, \`svix-webhook-secret-named\` (whsec_ shared with Stripe),
+\`google-auth-api-key\` (Gemini \`AQ.\` keys, previously a silent miss).
+
+Shared prefixes (sk_live_/sk_test_: Stripe, Paystack, Clerk, WorkOS; whsec_: Stripe, Svix): a
+Paystack-shaped key (40 lowercase hex) is Paystack's, a key under a Clerk/WorkOS/Svix variable
+name is that provider's (the engine prefers a match with naming context for the same span), a
+base64 \`whsec_\` with \`+\` or \`/\` is Svix's; otherwise the prefix owner (Stripe).
+\`test/rules/shared-prefix.test.ts\` pins each case with the rules in both orders.
+
+Method: the \`search\` tool over provider documentation, changelogs and the providers' own
+source (GitLab, Grafana); third-party pages were used only to find the provider's page, and
+where only a third party states a fact the rule stays *unconfirmed*.
 
 | rule | family | claim (secret pattern) | source | status | note |
 |---|---|---|---|---|---|
