@@ -3,7 +3,7 @@ import type { Fragment, Match } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 import { onBoundary } from './boundary.js';
 import { placeholderReason } from './placeholder.js';
-import { checkCrc32Base62 } from './checksum.js';
+import { CHECKSUMS } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { encodedValues, mayHoldEncodedValues } from './encoded.js';
 import { decodesAsJwt } from './jwt-shape.js';
@@ -212,7 +212,7 @@ export function passesGates(rule: Rule, secret: string): boolean {
     if (rule.stopwords.some((w) => lower.includes(w))) return false;
   }
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-  if (rule.checksum === 'crc32-base62' && !checkCrc32Base62(secret)) return false;
+  if (rule.checksum !== undefined && !CHECKSUMS[rule.checksum](secret)) return false;
   if (rule.jwt && !decodesAsJwt(secret)) return false;
   return true;
 }
@@ -229,6 +229,7 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
     (a, b) =>
       b.rank - a.rank ||
       b.secretEnd - b.secretStart - (a.secretEnd - a.secretStart) ||
+      named(b) - named(a) ||
       a.order - b.order ||
       a.secretStart - b.secretStart,
   );
@@ -238,6 +239,13 @@ function mostSpecific(matches: Array<Match & { rank: number; order: number }>): 
     kept.push(strip(m));
   }
   return kept.sort((a, b) => a.secretStart - b.secretStart || a.ruleId.localeCompare(b.ruleId));
+}
+
+// Several providers share a prefix (sk_live_: Stripe, Clerk, WorkOS; whsec_: Stripe, Svix). For
+// the same secret, a match that carries naming context before it (`CLERK_SECRET_KEY=`, `svix…`)
+// says more than a bare prefix match, so it wins before rule order is consulted.
+function named(m: Match): number {
+  return m.matchStart < m.secretStart ? 1 : 0;
 }
 
 function strip(m: Match & { rank?: number; order?: number }): Match {

@@ -16,7 +16,7 @@ export interface RawRule {
   precision?: 'very-high' | 'high' | 'medium' | 'low';
   entropy?: number;
   minLength?: number;
-  checksum?: 'crc32-base62';
+  checksum?: 'crc32-base62' | 'gitlab-routable' | 'crc32-hex-le' | 'bech32';
   boundary?: RawBoundary;
   jwt?: boolean;
   allow?: string[];
@@ -73,7 +73,7 @@ export interface Rule {
   precision: 'very-high' | 'high' | 'medium' | 'low';
   entropy?: number;
   minLength?: number;
-  checksum?: 'crc32-base62';
+  checksum?: 'crc32-base62' | 'gitlab-routable' | 'crc32-hex-le' | 'bech32';
   /** checked by the engine after the regex matched (detect/boundary.ts) */
   boundary?: Boundary;
   jwt: boolean;

@@ -1,9 +1,10 @@
 // Deterministic, format-correct, visibly fake tokens for tests and fixtures.
 // Each generator takes a seed; the same seed always gives the same token. Where the charset
 // allows, the random part starts with FAKE (or a 0000 run for hex formats), and checksummed
-// formats (GitHub, npm) carry a correct CRC-32/base62 checksum so that checksum gates pass.
+// formats (GitHub, npm: CRC-32/base62; Grafana: CRC-32 little-endian hex) carry a correct
+// checksum so that checksum gates pass.
 import { createHash } from 'node:crypto';
-import { crc32Base62 } from '../../src/detect/checksum.js';
+import { crc32Base62, crc32HexLe } from '../../src/detect/checksum.js';
 
 const DIGITS = '0123456789';
 const HEX = '0123456789abcdef';
@@ -168,7 +169,8 @@ export function fakePostmanKey(seed: string | number = 1): string {
 }
 
 export function fakeGrafanaServiceAccountToken(seed: string | number = 1): string {
-  return `glsa_FAKE${pseudoRandom(ALNUM, 28, seed, 'glsa')}_${pseudoRandom(HEX, 8, seed, 'glsacrc')}`;
+  const key = `glsa_FAKE${pseudoRandom(ALNUM, 28, seed, 'glsa')}`;
+  return `${key}_${crc32HexLe(key)}`;
 }
 
 export function fakeLinearKey(seed: string | number = 1): string {
