@@ -8,7 +8,7 @@ import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import ignore from 'ignore';
 import type * as Yaml from 'yaml';
 import { ConfigError, TargetError, describeError } from '../core/errors.js';
-import { describeSchemaError } from '../core/schema-errors.js';
+import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
 import { severityRank } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
 import { isObject } from '../core/guards.js';
@@ -190,7 +190,7 @@ export function parseConfig(text: string, file: string): Config {
       const at = e.linePos?.[0];
       // The yaml package quotes the offending token ("Unexpected scalar … : \"…\""), which may be
       // a secret: line and column say where, the text itself is left out.
-      const message = firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '').replace(/:?\s*"(?:[^"\\]|\\.)*"?/g, '');
+      const message = describeYamlError(e.message);
       return at ? `line ${at.line}, column ${at.col}: ${message}` : message;
     });
     throw configError(file, problems.map((p) => `invalid YAML: ${p}`));
@@ -209,7 +209,7 @@ export function parseConfig(text: string, file: string): Config {
   try {
     value = doc.toJS({ maxAliasCount: 0 }) ?? {};
   } catch (err) {
-    throw configError(file, [`invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err)).replace(/:?\s*"(?:[^"\\]|\\.)*"?/g, '').slice(0, 120)}`]);
+    throw configError(file, [`invalid YAML: ${describeYamlError(err instanceof Error ? err.message : String(err))}`]);
   }
 
   // compiled once per process: about 20 ms each time otherwise
@@ -267,6 +267,3 @@ function dedupe(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function firstLine(s: string): string {
-  return s.split('\n', 1)[0] ?? s;
-}

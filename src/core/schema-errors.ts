@@ -40,3 +40,18 @@ export function safePointer(pointer: string): string {
     .map((seg) => (seg.length <= 24 ? seg : describeName(seg)))
     .join('/');
 }
+
+/**
+ * The yaml package's parse error as words without content: its messages go on to quote the
+ * offending text ("Block scalar header includes extra characters: |…", "Unresolved tag: !…",
+ * "Unexpected scalar token in YAML stream: \"…\""), which may be a secret pasted into the
+ * file. Only what precedes the quote is kept; the caller says where (line, column).
+ */
+export function describeYamlError(message: string): string {
+  const first = message.split('\n', 1)[0] ?? '';
+  return first
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .split(/:\s/, 1)[0]!
+    .replace(/\s*"(?:[^"\\]|\\.)*"?/g, '')
+    .slice(0, 120);
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { RuleError } from '../core/errors.js';
-import { describeSchemaError } from '../core/schema-errors.js';
+import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
 import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
 import { parseGitleaksToml } from './gitleaks.js';
@@ -189,7 +189,7 @@ async function validateFiles(files: string[], texts: string[], problems: string[
       doc = parseYaml(texts[i] ?? '');
     } catch (err) {
       const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
-      problems.push(`${shown}${where}: ${err instanceof YAMLParseError ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+      problems.push(`${shown}${where}: ${err instanceof YAMLParseError ? describeYamlError(err.message) : 'not YAML'}`);
       return;
     }
     if (!validate(doc)) {
