@@ -1,5 +1,6 @@
 // The orchestrator: the only module that knows the whole pipeline.
 //   source → fragments → detect → group (locate, redact, fingerprint) → JWT analysis → filters → ScanResult
+import { buildCredentials } from './analyze/credentials.js';
 import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity, SEVERITY_RANK } from './analyze/severity.js';
 import { findingId } from './core/fingerprint.js';
@@ -11,6 +12,7 @@ import type {
   JwtAnalysis,
   LocatedMatch,
   Location,
+  Owner,
   ScanError,
   ScanResult,
   ScanStats,
@@ -68,6 +70,11 @@ export interface ScanOptions {
   /** what the caller learnt before the scan (a repository config refused or not applied): reported with the scan's own */
   errors?: ScanError[];
   notes?: string[];
+  /**
+   * CODEOWNERS of the scanned folder or repository (analyze/codeowners.ts): the owners of each
+   * dir/git finding's path are stored on the finding, so that `merge` rebuilds the same credentials.
+   */
+  codeowners?: { ownersOf(path: string): Owner[]; errors: ScanError[] };
 }
 
 /** A redactor that knows the rules' patterns: the one every output of a run goes through. */
@@ -288,6 +295,18 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   if (opts.showSuppressed) findings = findings.concat(suppressed);
   findings.sort(compareFindings);
 
+  // The credential view: CODEOWNERS owners go on each finding first (merge reads no repository).
+  if (opts.codeowners) {
+    const co = opts.codeowners;
+    errors.push(...co.errors);
+    findings = findings.map((f) => {
+      if (f.location.source !== 'dir' && f.location.source !== 'git') return f;
+      const owners = co.ownersOf(f.location.path);
+      return owners.length > 0 ? { ...f, owners } : f;
+    });
+  }
+  const credentials = buildCredentials(findings, { remedy: (id) => rulesById.get(id) });
+
   // Redaction before any reporter: every string of the result (paths, fields, ids, step names,
   // JWT headers and claims, errors, notes) goes through the run's redactor.
   return redactor.value<ScanResult>({
@@ -302,6 +321,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
       ...(notes.length > 0 ? { notes } : {}),
     },
     findings,
+    credentials,
     errors,
   });
 }

@@ -9,8 +9,6 @@
 import ignore, { type Ignore } from 'ignore';
 import type { Owner, ScanError } from '../core/types.js';
 
-/** Where GitHub (first three, in its order) and GitLab look; the first file found is the one used. */
-export const CODEOWNERS_LOCATIONS: readonly string[] = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'];
 /** GitHub ignores a CODEOWNERS file over 3 MB. */
 export const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
 const MAX_LINE = 4096;

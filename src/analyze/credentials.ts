@@ -229,7 +229,7 @@ function judge(c: Credential, findings: readonly Finding[]): Risk {
   for (const id of ['service-role', 'admin-audience']) if (problems.has(id)) reasons.push({ weight: 5, text: id === 'service-role' ? 'service role: bypasses row-level security' : 'administers its tenant' });
 
   // Where it can still be picked up.
-  if (c.atHead === true) reasons.push({ weight: 3, text: 'still at HEAD' });
+  if (c.atHead === true) reasons.push({ weight: 3, text: findings.some((f) => f.location.source === 'git' && f.presentAtHead === true) ? 'still at HEAD' : 'still in the working tree' });
   else if (c.atHead === false) reasons.push({ weight: 2, text: 'removed from HEAD but still in git history' });
   const logged = c.sourceKinds.filter((k) => k === 'ci-log' || k === 'queue');
   if (logged.length > 0) reasons.push({ weight: 2, text: `written to ${logged.map((k) => (k === 'ci-log' ? 'CI logs' : 'queued messages')).join(' and ')}` });

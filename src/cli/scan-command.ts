@@ -136,6 +136,8 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
     ...(configNotes.length > 0 ? { notes: configNotes } : {}),
     ...(configErrors.length > 0 ? { errors: configErrors } : {}),
   };
+  const codeowners = await readCodeowners(prepared);
+  if (codeowners) options.codeowners = codeowners;
   let result: ScanResult;
   try {
     result = await scan(source, options);
@@ -162,6 +164,15 @@ async function scanPrepared(command: SourceKind, prepared: PreparedSource, flags
   }
 
   return exitCodeFor(result, failOn, flags.allowIncomplete === true);
+}
+
+/** The scanned tree's CODEOWNERS, parsed; a file that cannot be read is an error of the scan. */
+async function readCodeowners(prepared: PreparedSource): Promise<ScanOptions['codeowners']> {
+  const found = await prepared.codeowners?.();
+  if (!found) return undefined;
+  if ('error' in found) return { ownersOf: () => [], errors: [{ target: found.file, message: found.error }] };
+  const { parseCodeowners } = await import('../analyze/codeowners.js');
+  return parseCodeowners(found.text, found.file);
 }
 
 /**
@@ -212,6 +223,8 @@ interface PreparedSource {
   makeSource: (config: Config) => Source;
   annotate?: ScanOptions['annotate'];
   observe?: ScanOptions['observe'];
+  /** reads the CODEOWNERS of the scanned folder or repository (credential owners) */
+  codeowners?: () => Promise<import('../sources/codeowners-file.js').CodeownersText | undefined>;
   /** stops work the source started early */
   close?: () => void;
 }
@@ -238,6 +251,7 @@ async function prepareSource(
         root,
         targets: paths,
         paths: abs,
+        ...(single ? { codeowners: async () => (await import('../sources/codeowners-file.js')).readCodeownersFromDir(single) } : {}),
         makeSource: (config) => dirSource(abs, { root, ignore: config.ignore, follow: flags.follow === true, ...(select ? { select } : {}) }),
       };
     }
@@ -273,6 +287,7 @@ async function prepareSource(
       return {
         root: opened.root,
         targets: [(args[0] as string | undefined) ?? '.'],
+        ...(opened.head ? { codeowners: async () => (await import('../sources/codeowners-file.js')).readCodeownersFromGit(opened.root) } : {}),
         ...(presence
           ? {
               observe: (p: string, secret: string) => presence.observe(p, secret),

@@ -70,6 +70,7 @@ describe('buildCredentials', () => {
     expect(c.risk.level).toBe('critical'); // high, raised one step for sprawl across systems and owners
     expect(c.risk.reasons[0]).toBe('reused in 4 places across 4 source kinds and 4 owners');
     expect(c.risk.reasons).toContain('still at HEAD');
+    expect(c.risk.reasons).not.toContain('still in the working tree');
     expect(c.risk.reasons).toContain('written to CI logs and queued messages');
     expect(c.tags).toEqual(['OWASP-NHI2', 'OWASP-NHI9', 'CWE-532', 'CWE-798']);
     expect(creds[1]!.risk.level).toBe('low');
