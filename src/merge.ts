@@ -3,6 +3,7 @@
 // place otherwise; targets, errors and notes unioned; stats summed. SARIF: one run per
 // (tool, category), results deduplicated by their tokensprawl fingerprint.
 
+import { buildCredentials } from './analyze/credentials.js';
 import { compareFindings, compareStrings } from './core/order.js';
 import { readFile } from 'node:fs/promises';
 import { TargetError, UsageError, describeError, describeJsonError } from './core/errors.js';
@@ -155,9 +156,29 @@ export function mergeResults(results: readonly ScanResult[]): { result: ScanResu
       ...(notes.length > 0 ? { notes } : {}),
     },
     findings,
+    credentials: mergedCredentials(results, findings),
     errors,
   };
   return { result, warnings };
+}
+
+/**
+ * The credential view, rebuilt from the merged findings (as one scan over every source would
+ * build it). Merge loads no rules: each rule's remediation and revocation address come from the
+ * reports' own credentials.
+ */
+function mergedCredentials(results: readonly ScanResult[], findings: readonly Finding[]): NonNullable<ScanResult['credentials']> {
+  const remedies = new Map<string, { remediation?: string; revoke?: string }>();
+  for (const r of results) {
+    for (const c of Array.isArray(r.credentials) ? r.credentials : []) {
+      if (!c || typeof c.ruleId !== 'string' || remedies.has(c.ruleId)) continue;
+      remedies.set(c.ruleId, {
+        ...(typeof c.remediation === 'string' ? { remediation: c.remediation } : {}),
+        ...(typeof c.revoke === 'string' ? { revoke: c.revoke } : {}),
+      });
+    }
+  }
+  return buildCredentials(findings, { remedy: (id) => remedies.get(id) });
 }
 
 /**
