@@ -356,7 +356,9 @@ function group(fragment: Fragment, matches: LocatedMatch[], { rulesById, byId, p
     // Suppressed in detection (inline allow, placeholder): kept apart for --show-suppressed.
     const suppressedBy = m.placeholder ? markPlaceholder(finding, m.placeholder) : m.inlineAllowed ? markInline(finding) : undefined;
     const into = suppressedBy ? inlineSuppressed : pending;
-    const key = byId ? finding.id : `${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
+    // The source kind is part of the key: the same secret at the same line of the same path in
+    // the working tree and in history (one multi-source run) is two places of one credential.
+    const key = byId ? `${location.source}:${finding.id}` : `${location.source}:${finding.id}:${location.line}:${location.column}:${location.field ?? ''}:${location.offset ?? ''}:${location.partition ?? ''}`;
     const prior = into.get(key);
     if (!prior || (byId && isEarlier(location, prior.finding.location))) {
       const entry = { finding: suppressedBy ?? finding, secret: m.secret };
@@ -389,8 +391,11 @@ function rawProvenanceFields(fragment: Fragment): Omit<Location, 'line' | 'colum
       return { source: p.kind, path: p.path };
     case 'git':
       return { source: 'git', path: p.path, commit: p.commit, author: p.author, date: p.date };
-    case 'ci-log':
-      return { source: 'ci-log', path: p.path, ...(p.job !== undefined ? { job: p.job } : {}), ...(p.step !== undefined ? { step: p.step } : {}) };
+    case 'ci-log': {
+      // every field the source knows (job, step, provider, workflow, line time): owners and times of the credential view
+      const { kind: _kind, ...rest } = p;
+      return { source: 'ci-log', ...rest };
+    }
     case 'queue': {
       const { kind: _kind, ...rest } = p;
       return { source: 'queue', ...rest };
