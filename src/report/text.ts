@@ -62,7 +62,9 @@ const OWNER_KIND: Record<string, string> = { author: 'commit author', codeowners
 
 /** The first step of a rule's remediation, without its markdown, on one line. */
 function firstStep(remediation: string | undefined): string {
-  const first = (remediation ?? '').split(/\n\s*(?:\d+\.|[-*])\s/)[0] ?? '';
+  // The report's strings arrive with control characters escaped: a line break is the text "\x0a" here.
+  const text = (remediation ?? '').replace(/\\x0a/g, '\n');
+  const first = text.split(/\n\s*(?:\d+\.|[-*])\s/)[0] ?? '';
   const plain = first.replace(/^\s*(?:\d+\.|[-*])\s+/, '').replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim();
   return plain.length > 160 ? `${plain.slice(0, 159)}…` : plain;
 }
