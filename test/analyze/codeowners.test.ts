@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CODEOWNERS_BYTES, parseCodeowners } from '../../src/analyze/codeowners.js';
+import { compilePattern, MAX_CODEOWNERS_BYTES, parseCodeowners } from '../../src/analyze/codeowners.js';
 
 const names = (co: ReturnType<typeof parseCodeowners>, path: string) => co.ownersOf(path).map((o) => o.name);
 
@@ -94,5 +94,48 @@ describe('CODEOWNERS, bad input', () => {
     expect(many.errors).toHaveLength(21);
     const garbage = parseCodeowners('\u0000\u0001 @a\n\uFEFF**/*** @b\n\\ @c\n', 'CODEOWNERS');
     expect(() => garbage.ownersOf('x/y')).not.toThrow();
+  });
+});
+
+describe('CODEOWNERS patterns', () => {
+  const m = (pattern: string, path: string) => {
+    const re = compilePattern(pattern);
+    if (typeof re === 'string') throw new Error(re);
+    return re.test(path);
+  };
+  it.each([
+    ['*', 'a/b/c.txt', true],
+    ['*.js', 'src/app.js', true],
+    ['*.js', 'src/app.jsx', false],
+    ['/build/logs/', 'build/logs/x.log', true],
+    ['/build/logs/', 'build/logs', false],
+    ['/build/logs/', 'x/build/logs/y', false],
+    ['apps/', 'deep/apps/main.go', true],
+    ['docs/*', 'docs/a.md', true],
+    ['docs/*', 'docs/sub/a.md', false],
+    ['docs/*', 'x/docs/a.md', false],
+    ['/docs', 'docs/sub/a.md', true],
+    ['**/logs', 'a/b/logs/x', true],
+    ['**/logs', 'logs', true],
+    ['src/**/test', 'src/test/x.ts', true],
+    ['src/**/test', 'src/a/b/test/x.ts', true],
+    ['src/**', 'src/a/b', true],
+    ['src/**', 'src', false],
+    ['fo?.txt', 'x/foo.txt', true],
+    ['fo?.txt', 'x/fo/.txt', false],
+    ['a.b', 'axb', false],
+    ['(x)+', '(x)+', true],
+  ])('%s on %s: %s', (pattern, path, expected) => {
+    expect(m(pattern, path)).toBe(expected);
+  });
+
+  it('refuses patterns that could backtrack badly, as a bad line', () => {
+    expect(compilePattern('*a*b*c*d')).toMatch(/three/);
+    expect(compilePattern('**/a/**/b/**/c')).toMatch(/two/);
+    const co = parseCodeowners('*a*b*c*d*e @x\n* @y\n', 'CODEOWNERS');
+    expect(co.errors[0]?.target).toBe('CODEOWNERS:1');
+    // a long hostile path against the worst allowed pattern stays fast enough to finish at all
+    const re = compilePattern('*a*a*a') as RegExp;
+    expect(re.test(`${'a'.repeat(250)}b`)).toBe(false);
   });
 });
