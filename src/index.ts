@@ -13,3 +13,6 @@ export { analyzeJwt } from './analyze/jwt.js';
 export { jwtSeverity } from './analyze/severity.js';
 export { renderJson } from './report/json.js';
 export { renderText } from './report/text.js';
+export { buildCredentials, compareCredentials, type CredentialContext } from './analyze/credentials.js';
+export { parseCodeowners, type Codeowners } from './analyze/codeowners.js';
+export { findingTags, isStandardTag, taxonOf, TAXONOMIES, TAG, type Taxonomy, type Taxon } from './core/standards.js';
