@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../src/core/errors.js';
 import { inShard } from '../src/core/shard.js';
 import type { Finding, Location, ScanResult, Severity } from '../src/core/types.js';
+import { buildCredentials } from '../src/analyze/credentials.js';
 import { mergeReports, mergeResults, mergeSarif } from '../src/merge.js';
 import { FINGERPRINT_KEY, renderSarif, type SarifContext, type SarifLog } from '../src/report/sarif.js';
 
@@ -82,6 +83,8 @@ describe('mergeReports: JSON', () => {
     expect(out.result.scan.durationMs).toBe(30);
     expect({ ...out.result, scan: { ...out.result.scan, startedAt: '', durationMs: 0 } }).toEqual({
       ...whole,
+      // merge rebuilds the credential view from the merged findings, as one scan builds it
+      credentials: buildCredentials(whole.findings),
       scan: { ...whole.scan, startedAt: '', durationMs: 0 },
     });
   });
