@@ -24,3 +24,6 @@ export { checkPolicies } from './policy/check.js';
 export type { CompiledPolicy, PolicySet, PolicySpec, PolicyInput } from './policy/types.js';
 export { renderJson } from './report/json.js';
 export { renderText } from './report/text.js';
+export { buildCredentials, compareCredentials, type CredentialContext } from './analyze/credentials.js';
+export { parseCodeowners, type Codeowners } from './analyze/codeowners.js';
+export { findingTags, isStandardTag, taxonOf, TAXONOMIES, TAG, type Taxonomy, type Taxon } from './core/standards.js';

@@ -3,6 +3,7 @@
 // place otherwise; targets, errors and notes unioned; stats summed. SARIF: one run per
 // (tool, category), results deduplicated by their tokensprawl fingerprint.
 
+import { buildCredentials } from './analyze/credentials.js';
 import { compareFindings, compareStrings } from './core/order.js';
 import { readFile } from 'node:fs/promises';
 import { TargetError, UsageError, describeError, describeJsonError } from './core/errors.js';
@@ -114,8 +115,11 @@ export function mergeResults(results: readonly ScanResult[]): { result: ScanResu
   const first = results[0];
   if (!first) throw new UsageError('merge: no reports given');
   const warnings: string[] = [];
+  // Reports of different sources (a CI matrix: one job per source) merge into what one `scan`
+  // over all of them reports; their targets are then named by source, as `scan` names them.
   const commands = new Set(results.map((r) => r.scan.command));
-  if (commands.size > 1) throw new UsageError(`merge: the reports come from different commands (${[...commands].join(', ')})`);
+  const command = commands.size === 1 ? first.scan.command : 'scan';
+  const targetsOf = (r: ScanResult): string[] => (command === 'scan' && r.scan.command !== 'scan' ? r.scan.targets.map((t) => `${r.scan.command}:${t}`) : r.scan.targets);
   const versions = new Set(results.map((r) => r.tool.version));
   if (versions.size > 1) warnings.push(`the reports come from different tokensprawl versions (${[...versions].join(', ')})`);
   const nows = new Set(results.map((r) => r.scan.now));
@@ -148,17 +152,37 @@ export function mergeResults(results: readonly ScanResult[]): { result: ScanResu
     scan: {
       startedAt,
       now: first.scan.now,
-      command: first.scan.command,
-      targets: union(results.flatMap((r) => r.scan.targets)),
+      command,
+      targets: union(results.flatMap(targetsOf)),
       // Shards run side by side: the merged scan took as long as the slowest one.
       durationMs: Math.max(...results.map((r) => r.scan.durationMs)),
       stats,
       ...(notes.length > 0 ? { notes } : {}),
     },
     findings,
+    credentials: mergedCredentials(results, findings),
     errors,
   };
   return { result, warnings };
+}
+
+/**
+ * The credential view, rebuilt from the merged findings (as one scan over every source would
+ * build it). Merge loads no rules: each rule's remediation and revocation address come from the
+ * reports' own credentials.
+ */
+function mergedCredentials(results: readonly ScanResult[], findings: readonly Finding[]): NonNullable<ScanResult['credentials']> {
+  const remedies = new Map<string, { remediation?: string; revoke?: string }>();
+  for (const r of results) {
+    for (const c of Array.isArray(r.credentials) ? r.credentials : []) {
+      if (!c || typeof c.ruleId !== 'string' || remedies.has(c.ruleId)) continue;
+      remedies.set(c.ruleId, {
+        ...(typeof c.remediation === 'string' ? { remediation: c.remediation } : {}),
+        ...(typeof c.revoke === 'string' ? { revoke: c.revoke } : {}),
+      });
+    }
+  }
+  return buildCredentials(findings, { remedy: (id) => remedies.get(id) });
 }
 
 /** A finding as core/dedup compares them (the scan's own rule: only exact overlaps between shards collapse). */

@@ -1,5 +1,6 @@
 // The orchestrator: the only module that knows the whole pipeline.
 //   source → fragments → detect → group (locate, redact, fingerprint) → JWT analysis → filters → ScanResult
+import { buildCredentials } from './analyze/credentials.js';
 import { analyzeJwt, type JwtOptions } from './analyze/jwt.js';
 import { jwtSeverity } from './analyze/severity.js';
 import { dedupKey, isEarlier } from './core/dedup.js';
@@ -13,6 +14,7 @@ import type {
   JwtAnalysis,
   LocatedMatch,
   Location,
+  Owner,
   ScanError,
   ScanResult,
   ScanStats,
@@ -26,7 +28,6 @@ import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
-import { credentialsFromFindings } from './policy/credentials-lite.js';
 import { evaluatePolicies } from './policy/evaluate.js';
 import type { PolicySet } from './policy/types.js';
 
@@ -79,6 +80,11 @@ export interface ScanOptions {
   /** what the caller learnt before the scan (a repository config refused or not applied): reported with the scan's own */
   errors?: ScanError[];
   notes?: string[];
+  /**
+   * CODEOWNERS of the scanned folder or repository (analyze/codeowners.ts): the owners of each
+   * dir/git finding's path are stored on the finding, so that `merge` rebuilds the same credentials.
+   */
+  codeowners?: { ownersOf(path: string): Owner[]; errors: ScanError[] };
 }
 
 /** A redactor that knows the rules' patterns: the one every output of a run goes through. */
@@ -305,18 +311,31 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   if (opts.showSuppressed) findings = findings.concat(suppressed);
   findings.sort(compareFindings);
 
+  // The credential view: CODEOWNERS owners go on each finding first (merge reads no repository).
+  if (opts.codeowners) {
+    const co = opts.codeowners;
+    errors.push(...co.errors);
+    findings = findings.map((f) => {
+      if (f.location.source !== 'dir' && f.location.source !== 'git') return f;
+      const owners = co.ownersOf(f.location.path);
+      return owners.length > 0 ? { ...f, owners } : f;
+    });
+  }
+  const remedy = (id: string): Rule | undefined => rulesById.get(id);
+
   // --- policies (src/policy): each credential judged by the run's policies; a violation is a
   // `policy/<id>` finding that counts for the gate, a policy failing at run time an error ---
   if (opts.policies && opts.policies.policies.length > 0) {
-    // credentialsFromFindings stands in until the credential view (buildCredentials) is here
-    const credentials = credentialsFromFindings(findings);
-    const outcome = evaluatePolicies(credentials, opts.policies.policies, { maxLifetimeSeconds: opts.maxLifetimeSeconds, findings });
+    const outcome = evaluatePolicies(buildCredentials(findings, { remedy }), opts.policies.policies, { maxLifetimeSeconds: opts.maxLifetimeSeconds, findings });
     const fresh = outcome.findings.filter((f) => !opts.baselineIds?.has(f.id));
     stats.suppressed = (stats.suppressed ?? 0) + (outcome.findings.length - fresh.length);
     findings = findings.concat(fresh).sort(compareFindings);
     errors.push(...outcome.errors);
   }
   // --- end policies ---
+  // Built from the findings alone (policy findings become each credential's violations), so
+  // that `merge` of per-source reports rebuilds the same view.
+  const credentials = buildCredentials(findings, { remedy });
 
   // Redaction before any reporter: every string of the result (paths, fields, ids, step names,
   // JWT headers and claims, errors, notes) goes through the run's redactor.
@@ -332,6 +351,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
       ...(notes.length > 0 ? { notes } : {}),
     },
     findings,
+    credentials,
     errors,
   });
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../src/core/errors.js';
 import { inShard } from '../src/core/shard.js';
 import type { Finding, Location, ScanResult, Severity } from '../src/core/types.js';
+import { buildCredentials } from '../src/analyze/credentials.js';
 import { mergeReports, mergeResults, mergeSarif } from '../src/merge.js';
 import { FINGERPRINT_KEY, renderSarif, type SarifContext, type SarifLog } from '../src/report/sarif.js';
 
@@ -82,6 +83,8 @@ describe('mergeReports: JSON', () => {
     expect(out.result.scan.durationMs).toBe(30);
     expect({ ...out.result, scan: { ...out.result.scan, startedAt: '', durationMs: 0 } }).toEqual({
       ...whole,
+      // merge rebuilds the credential view from the merged findings, as one scan builds it
+      credentials: buildCredentials(whole.findings),
       scan: { ...whole.scan, startedAt: '', durationMs: 0 },
     });
   });
@@ -134,8 +137,10 @@ describe('mergeReports: JSON', () => {
     expect(warnings).toEqual([expect.stringContaining('different tokensprawl versions (0.1.0, 0.2.0)'), expect.stringContaining('different --now')]);
   });
 
-  it('refuses reports of different commands', () => {
-    expect(() => mergeResults([report('dir', []), report('git', [])])).toThrow(UsageError);
+  it('merges reports of different sources (one CI job per source) into what one scan reports', () => {
+    const { result } = mergeResults([report('dir', [], { targets: ['.'] }), report('git', [], { targets: ['repo'] }), report('scan', [], { targets: ['queue:dump.jsonl'] })]);
+    expect(result.scan.command).toBe('scan');
+    expect(result.scan.targets).toEqual(['dir:.', 'git:repo', 'queue:dump.jsonl']);
   });
 });
 

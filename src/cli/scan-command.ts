@@ -124,6 +124,8 @@ interface PreparedSource {
   observe?: ScanOptions['observe'];
   /** per opened source, once the scan ran: whether it read nothing from a non-empty target */
   emptyReads: (cwd: string) => Promise<ScanError[]>;
+  /** the CODEOWNERS that applies to dir and git findings: the first source that has one */
+  codeowners?: OpenedSource['codeowners'];
   progressUnit: SourceDefinition['progressUnit'];
 }
 
@@ -181,6 +183,7 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
       return errors;
     },
     progressUnit: single ? sourceDefinition(single.kind).progressUnit : 'files',
+    ...(opened.find((o) => o.codeowners)?.codeowners ? { codeowners: opened.find((o) => o.codeowners)?.codeowners } : {}),
   };
 }
 
@@ -243,6 +246,8 @@ async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flag
     ...(configNotes.length > 0 ? { notes: configNotes } : {}),
     ...(configErrors.length > 0 ? { errors: configErrors } : {}),
   };
+  const codeowners = await readCodeowners(prepared);
+  if (codeowners) options.codeowners = codeowners;
   let result: ScanResult;
   try {
     result = await scan(source, options);
@@ -269,6 +274,15 @@ async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flag
   }
 
   return exitCodeFor(result, failOn, flags.allowIncomplete === true);
+}
+
+/** The scanned tree's CODEOWNERS, parsed; a file that cannot be read is an error of the scan. */
+async function readCodeowners(prepared: PreparedSource): Promise<ScanOptions['codeowners']> {
+  const found = await prepared.codeowners?.();
+  if (!found) return undefined;
+  if ('error' in found) return { ownersOf: () => [], errors: [{ target: found.file, message: found.error }] };
+  const { parseCodeowners } = await import('../analyze/codeowners.js');
+  return parseCodeowners(found.text, found.file);
 }
 
 /**

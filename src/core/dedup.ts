@@ -8,8 +8,10 @@ import type { Finding } from './types.js';
  */
 export function dedupKey(f: Pick<Finding, 'id' | 'location'>): string {
   const l = f.location;
-  if (l.source === 'git') return f.id;
-  return `${f.id}:${l.line}:${l.column}:${l.field ?? ''}:${l.offset ?? ''}:${l.partition ?? ''}`;
+  // The source kind is part of the key: the same secret at the same line of the same path in
+  // the working tree and in history (one multi-source run) is two places of one credential.
+  if (l.source === 'git') return `git:${f.id}`;
+  return `${l.source}:${f.id}:${l.line}:${l.column}:${l.field ?? ''}:${l.offset ?? ''}:${l.partition ?? ''}`;
 }
 
 /** What tells two occurrences of one history finding apart, as far as a report (JSON or SARIF) keeps it. */

@@ -195,6 +195,13 @@ export interface Finding {
   presentAtHead?: boolean;
   /** set by filters when --show-suppressed keeps a suppressed finding */
   suppressed?: { by: 'baseline' | 'inline' | 'allowlist' | 'placeholder'; reason?: string };
+  /**
+   * Owners known for this place when it was found (CODEOWNERS owners of the path): stored on
+   * the finding so that `merge` rebuilds the same credentials without reading any repository.
+   */
+  owners?: Owner[];
+  /** standards tags beyond those derived from the rule and JWT problems (a policy's `tags`), e.g. "OWASP-NHI5" */
+  tags?: string[];
 }
 
 export interface ScanError {

@@ -74,6 +74,8 @@ export function evaluatePolicies(credentials: readonly Credential[], policies: r
         severity: verdict.severity,
         secret,
         location,
+        // the policy's standards tags (OWASP NHI, CWE): SARIF and JSON show them
+        ...(p.tags.length > 0 ? { tags: [...p.tags] } : {}),
       });
     }
     out.push(ids.length > 0 ? { ...c, violations: ids } : c);

@@ -2,8 +2,10 @@
 // Reporters see redacted findings only; nothing here can leak a raw secret.
 
 import { gzipSync } from 'node:zlib';
+import { buildCredentials } from '../analyze/credentials.js';
 import { severityRank } from '../core/severity.js';
-import type { Finding, JwtAnalysis, ScanResult, Severity } from '../core/types.js';
+import { findingTags, githubTag, sortTags, taxonOf, TAXONOMIES } from '../core/standards.js';
+import type { Credential, Finding, JwtAnalysis, Place, ScanResult, Severity } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
 
 export interface SarifContext {
@@ -49,12 +51,34 @@ export interface SarifRule {
   help: SarifMessage;
   helpUri?: string;
   defaultConfiguration: { level: SarifLevel };
+  /** the OWASP NHI and CWE entries the rule maps to (run.taxonomies) */
+  relationships?: SarifRelationship[];
   properties: {
     tags: string[];
     precision: string;
     'security-severity'?: string;
     [key: string]: unknown;
   };
+}
+
+export interface SarifRelationship {
+  target: { id: string; index: number; toolComponent: { name: string; index: number } };
+  kinds: string[];
+}
+
+export interface SarifPhysicalLocation {
+  artifactLocation: { uri: string; uriBaseId: string };
+  region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+}
+
+export interface SarifTaxonomy {
+  name: string;
+  version: string;
+  organization: string;
+  informationUri: string;
+  shortDescription: SarifMessage;
+  isComprehensive: boolean;
+  taxa: Array<{ id: string; name: string; shortDescription: SarifMessage; helpUri: string }>;
 }
 
 export interface SarifResult {
@@ -68,6 +92,8 @@ export interface SarifResult {
       region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
     };
   }>;
+  /** the other places of the same credential (the same secret elsewhere) */
+  relatedLocations?: Array<{ id: number; physicalLocation: SarifPhysicalLocation; message: SarifMessage }>;
   partialFingerprints: Record<string, string>;
   suppressions?: Array<{ kind: 'inSource' | 'external'; justification?: string }>;
   properties: Record<string, unknown>;
@@ -86,8 +112,10 @@ export interface SarifRun {
       version?: string;
       informationUri?: string;
       rules: SarifRule[];
+      supportedTaxonomies?: Array<{ name: string; index: number }>;
     };
   };
+  taxonomies?: SarifTaxonomy[];
   automationDetails?: { id: string };
   originalUriBaseIds: Record<string, { description: SarifMessage }>;
   columnKind: 'utf16CodeUnits';
@@ -127,6 +155,8 @@ const LEVEL: Record<Severity, SarifLevel> = {
 };
 
 const MAX_DESCRIPTION = 1024;
+/** GitHub takes 1,000 locations a result and shows 100: a credential's other places beyond that are in the JSON report. */
+const MAX_RELATED = 100;
 
 export function levelOf(s: Severity): SarifLevel {
   return LEVEL[s];
@@ -224,9 +254,23 @@ function buildLog(result: ScanResult, findings: readonly Finding[], ctx: SarifCo
   }
   const ruleIds = [...worst.keys()].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  // The credential view (from the report, or built here for a result that lacks it): each
+  // result's standards and its credential's other places.
+  const credentials = result.credentials ?? buildCredentials(result.findings);
+  const bySecret = new Map<string, Credential>(credentials.map((c) => [c.fingerprint, c]));
+  const tagsOf = (f: Finding): string[] => {
+    const c = f.suppressed ? undefined : bySecret.get(f.secret.sha256);
+    return sortTags([...findingTags(f), ...(c?.tags ?? [])]);
+  };
+  const ruleTags = new Map<string, Set<string>>();
+  for (const f of findings) {
+    const set = ruleTags.get(f.ruleId) ?? new Set<string>();
+    for (const t of tagsOf(f)) set.add(t);
+    ruleTags.set(f.ruleId, set);
+  }
   const rules = ruleIds.map((id) => {
     const sample = findings.find((f) => f.ruleId === id) as Finding;
-    return describeRule(id, ctx.rules.get(id), sample, worst.get(id) as Severity);
+    return describeRule(id, ctx.rules.get(id), sample, worst.get(id) as Severity, sortTags(ruleTags.get(id) ?? []));
   });
 
   const run: SarifRun = {
@@ -236,8 +280,10 @@ function buildLog(result: ScanResult, findings: readonly Finding[], ctx: SarifCo
         ...(ctx.version ? { semanticVersion: ctx.version, version: ctx.version } : {}),
         ...(ctx.informationUri ? { informationUri: ctx.informationUri } : {}),
         rules,
+        supportedTaxonomies: TAXONOMIES.map((t, index) => ({ name: t.name, index })),
       },
     },
+    taxonomies: sarifTaxonomies(),
     ...(ctx.category ? { automationDetails: { id: automationId(ctx.category) } } : {}),
     originalUriBaseIds: {
       [SRCROOT]: { description: { text: 'The directory the scan was run from (normally the repository top); every result uri is relative to it.' } },
@@ -258,7 +304,9 @@ function buildLog(result: ScanResult, findings: readonly Finding[], ctx: SarifCo
           : {}),
       },
     ],
-    results: findings.map((f) => toResult(f, ruleIndex.get(f.ruleId) ?? 0, ctx.uriPrefix ?? '')),
+    results: findings.map((f) =>
+      toResult(f, ruleIndex.get(f.ruleId) ?? 0, ctx.uriPrefix ?? '', tagsOf(f), f.suppressed ? undefined : bySecret.get(f.secret.sha256)),
+    ),
     properties: { command: result.scan.command, now: result.scan.now },
   };
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
@@ -285,7 +333,34 @@ const DELETE_IS_NOT_REVOKE =
 const LASTING =
   'Replace long-lived bearer tokens with short-lived, bound credentials: workload identity or OIDC federation instead of stored keys, sender-constrained tokens (DPoP, RFC 9449; mutual TLS, RFC 8705) with an audience and a lifetime of minutes, and automate rotation and revocation so that a leaked token is worthless before anyone finds it.';
 
-function describeRule(id: string, rule: Rule | undefined, sample: Finding, severity: Severity): SarifRule {
+/** OWASP NHI Top 10 and CWE as SARIF taxonomies (run.taxonomies; rules point into them). */
+function sarifTaxonomies(): SarifTaxonomy[] {
+  return TAXONOMIES.map((t) => ({
+    name: t.name,
+    version: t.version,
+    organization: t.organization,
+    informationUri: t.informationUri,
+    shortDescription: { text: t.description },
+    isComprehensive: t.name !== 'CWE',
+    taxa: t.taxa.map((x) => ({ id: x.id, name: x.name, shortDescription: { text: x.description }, helpUri: x.helpUri })),
+  }));
+}
+
+function relationshipsOf(tags: readonly string[]): SarifRelationship[] {
+  const out: SarifRelationship[] = [];
+  for (const tag of tags) {
+    const hit = taxonOf(tag);
+    if (!hit) continue;
+    const component = TAXONOMIES.indexOf(hit.taxonomy);
+    out.push({
+      target: { id: hit.taxon.id, index: hit.taxonomy.taxa.indexOf(hit.taxon), toolComponent: { name: hit.taxonomy.name, index: component } },
+      kinds: ['relevant'],
+    });
+  }
+  return out;
+}
+
+function describeRule(id: string, rule: Rule | undefined, sample: Finding, severity: Severity, standards: readonly string[] = []): SarifRule {
   const title = rule?.title ?? sample.title;
   const description = rule?.description ?? sample.title;
   const family = rule?.family;
@@ -301,6 +376,8 @@ function describeRule(id: string, rule: Rule | undefined, sample: Finding, sever
     DELETE_IS_NOT_REVOKE,
     `Lasting remedy: ${LASTING}`,
     ...(references.length > 0 ? [`References: ${references.join(' ')}`] : []),
+    ...(rule?.revoke ? [`Revoke at: ${rule.revoke}`] : []),
+    ...(standards.length > 0 ? [`Standards: ${standards.join(', ')}`] : []),
   ].join('\n\n');
   const markdown = [
     `## ${title}`,
@@ -309,10 +386,13 @@ function describeRule(id: string, rule: Rule | undefined, sample: Finding, sever
     `### Rotate or revoke it\n\n${remediation ?? GENERIC_REMEDIATION}\n\n${DELETE_IS_NOT_REVOKE}`,
     `### Lasting remedy\n\n${LASTING}`,
     ...(references.length > 0 ? [`### References\n\n${references.map((r) => `- <${r}>`).join('\n')}`] : []),
+    ...(rule?.revoke ? [`### Revoke at\n\n<${rule.revoke}>`] : []),
+    ...(standards.length > 0 ? [`### Standards\n\n${standards.map((t) => `- ${standardLine(t)}`).join('\n')}`] : []),
   ].join('\n\n');
 
   // SARIF wants unique tags; GitHub shows 10 of at most 20.
-  const tags = [...new Set(['security', 'secret', 'external/cwe/cwe-798', ...(family ? [family] : []), ...(rule?.jwt ? ['jwt'] : [])])];
+  const standardTags = standards.flatMap((t) => [t, githubTag(t)]).filter((t): t is string => t !== undefined);
+  const tags = [...new Set(['security', 'secret', 'external/cwe/cwe-798', ...(family ? [family] : []), ...(rule?.jwt ? ['jwt'] : []), ...standardTags])];
   const securitySeverity = securitySeverityOf(severity);
   return {
     id,
@@ -321,6 +401,7 @@ function describeRule(id: string, rule: Rule | undefined, sample: Finding, sever
     help: { text, markdown },
     ...(references[0] ? { helpUri: references[0] } : {}),
     defaultConfiguration: { level: levelOf(severity) },
+    ...(standards.length > 0 ? { relationships: relationshipsOf(standards) } : {}),
     properties: {
       tags: tags.slice(0, 20),
       precision,
@@ -328,6 +409,11 @@ function describeRule(id: string, rule: Rule | undefined, sample: Finding, sever
       ...(rule ? { defaultSeverity: rule.severity } : {}),
     },
   };
+}
+
+function standardLine(tag: string): string {
+  const hit = taxonOf(tag);
+  return hit ? `${tag}: ${hit.taxon.name} (<${hit.taxon.helpUri}>)` : tag;
 }
 
 function clip(s: string, max: number): string {
@@ -358,8 +444,58 @@ export function toUri(path: string): string {
     .join('/');
 }
 
-function toResult(f: Finding, ruleIndex: number, uriPrefix: string): SarifResult {
+function physicalLocation(loc: Finding['location'], length: number, uriPrefix: string): SarifPhysicalLocation {
+  const { artifact } = splitArchivePath(loc.path);
+  return {
+    artifactLocation: { uri: toUri(uriPrefix ? `${uriPrefix}/${artifact}` : artifact) || '.', uriBaseId: SRCROOT },
+    region: regionOf(loc, length),
+  };
+}
+
+/** The credential's other places, each with what tells it apart (commit, job, topic). */
+function relatedLocations(f: Finding, credential: Credential | undefined, uriPrefix: string): SarifResult['relatedLocations'] {
+  if (!credential) return undefined;
+  const others = credential.places.filter((p) => p.findingId !== f.id || !samePlace(p.location, f.location));
+  if (others.length === 0) return undefined;
+  return others.slice(0, MAX_RELATED).map((p, i) => ({
+    id: i + 1,
+    physicalLocation: physicalLocation(p.location, f.secret.length, uriPrefix),
+    message: { text: placeText(p) },
+  }));
+}
+
+function samePlace(a: Finding['location'], b: Finding['location']): boolean {
+  return a.source === b.source && a.path === b.path && a.line === b.line && a.column === b.column && a.commit === b.commit && a.field === b.field && a.offset === b.offset;
+}
+
+/** "The same secret in git history, commit abc1234 by Dana at 2025-03-01T10:00:00Z (a.env:3)." */
+export function placeText(p: Place): string {
+  const l = p.location;
+  const bits: string[] = [];
+  switch (l.source) {
+    case 'git':
+      bits.push(`in git history${l.commit ? `, commit ${shortSha(l.commit)}` : ''}${l.author ? ` by ${l.author}` : ''}`);
+      break;
+    case 'ci-log':
+      bits.push(`in a CI log${[l.provider, l.workflow ? `workflow ${l.workflow}` : '', l.job ? `job ${l.job}` : '', l.step ? `step ${l.step}` : ''].filter(Boolean).map((x) => `, ${x}`).join('')}`);
+      break;
+    case 'queue':
+      bits.push(`in a queued message${[l.broker, l.queue !== undefined ? `topic ${l.queue}` : '', l.producer ? `producer ${l.producer}` : '', l.field !== undefined ? `field ${l.field}` : ''].filter(Boolean).map((x) => `, ${x}`).join('')}`);
+      break;
+    case 'dir':
+      bits.push('in the working tree');
+      break;
+    case 'stdin':
+      bits.push('on standard input');
+      break;
+  }
+  if (p.time) bits.push(` at ${p.time}`);
+  return `The same secret ${bits.join('')} (${l.path}:${l.line}).`;
+}
+
+function toResult(f: Finding, ruleIndex: number, uriPrefix: string, tags: string[] = [], credential?: Credential): SarifResult {
   const { artifact, member } = splitArchivePath(f.location.path);
+  const related = relatedLocations(f, credential, uriPrefix);
   const result: SarifResult = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -373,8 +509,9 @@ function toResult(f: Finding, ruleIndex: number, uriPrefix: string): SarifResult
         },
       },
     ],
+    ...(related ? { relatedLocations: related } : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: f.id },
-    properties: resultProperties(f, member),
+    properties: { ...resultProperties(f, member), ...(tags.length > 0 ? { tags } : {}), ...credentialProperties(credential) },
   };
   if (f.suppressed) {
     result.suppressions = [
@@ -388,15 +525,34 @@ function toResult(f: Finding, ruleIndex: number, uriPrefix: string): SarifResult
 }
 
 /** GitHub rejects any region number below 1 ("endColumn must have a minimum value of 1"). */
-function region(f: Finding): SarifResult['locations'][number]['physicalLocation']['region'] {
+function region(f: Finding): SarifPhysicalLocation['region'] {
+  return regionOf(f.location, f.secret.length);
+}
+
+function regionOf(loc: Finding['location'], length: number): SarifPhysicalLocation['region'] {
   const pos = (n: number | undefined): number => (Number.isFinite(n) && (n as number) >= 1 ? Math.floor(n as number) : 1);
-  const startLine = pos(f.location.line);
-  const startColumn = pos(f.location.column);
-  let endLine = pos(f.location.endLine);
-  let endColumn = pos(f.location.endColumn);
+  const startLine = pos(loc.line);
+  const startColumn = pos(loc.column);
+  let endLine = pos(loc.endLine);
+  let endColumn = pos(loc.endColumn);
   if (endLine < startLine) endLine = startLine;
-  if (endLine === startLine && endColumn <= startColumn) endColumn = startColumn + Math.max(1, f.secret.length || 1);
+  if (endLine === startLine && endColumn <= startColumn) endColumn = startColumn + Math.max(1, length || 1);
   return { startLine, startColumn, endLine, endColumn };
+}
+
+/** The credential this result is one place of: its spread and risk, for readers of the SARIF file. */
+function credentialProperties(c: Credential | undefined): Record<string, unknown> {
+  if (!c) return {};
+  return {
+    credential: {
+      places: c.places.length,
+      sourceKinds: c.sourceKinds,
+      owners: c.owners.map((o) => o.name).slice(0, 20),
+      risk: c.risk.level,
+      reasons: c.risk.reasons,
+      ...(c.revoke ? { revoke: c.revoke } : {}),
+    },
+  };
 }
 
 function shortSha(sha: string): string {

@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { formatDuration } from '../analyze/duration.js';
 import { escapeControlDeep } from '../core/redact.js';
 import { compareSeverity, SEVERITIES_WORST_FIRST } from '../core/severity.js';
-import type { Finding, JwtAnalysis, ScanResult, Severity } from '../core/types.js';
+import type { Credential, Finding, JwtAnalysis, Owner, ScanResult, Severity } from '../core/types.js';
 import { BINDING_LABEL, claimText, relative, summarizeJwt } from './jwt-summary.js';
 
 export interface TextContext {
@@ -12,18 +12,63 @@ export interface TextContext {
   now: Date;
 }
 
-/** A report for people: one block per finding, then a summary line. */
+/** Credentials listed in full at the top; the rest are counted (every one is in the JSON report). */
+const MAX_CREDENTIALS = 50;
+const MAX_OWNERS = 4;
+
+/** A report for people: the credentials to revoke, riskiest first; one block per finding; a summary line. */
 export function renderText(raw: ScanResult, ctx: TextContext): string {
   // Every string from the scan (paths, step names, fields, messages) shown with its control
   // characters escaped: a scanned name must not write terminal escape sequences.
   const result = escapeControlDeep(raw);
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const out: string[] = [];
+  const credentials = result.credentials ?? [];
+  if (credentials.length > 0) out.push(renderCredentials(credentials, c), '');
   for (const f of result.findings) out.push(renderFinding(f, c, ctx.now));
   for (const e of result.errors) out.push(`${c.yellow('error')} ${e.target}: ${e.message}`);
   for (const n of result.scan.notes ?? []) out.push(`${c.cyan('note')} ${n}`);
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;
+}
+
+/** The to-do list: each credential with what to revoke, where it is, who owns it and why it matters. */
+function renderCredentials(credentials: readonly Credential[], c: ChalkInstance): string {
+  const n = credentials.length;
+  const lines = [c.bold(`${n} credential${n === 1 ? '' : 's'} to revoke, riskiest first:`)];
+  credentials.slice(0, MAX_CREDENTIALS).forEach((cr, i) => {
+    const num = `${i + 1}.`.padEnd(4);
+    const places = `${cr.places.length} place${cr.places.length === 1 ? '' : 's'} (${cr.sourceKinds.join(', ')})`;
+    lines.push(`${num}${severityColour(c, cr.risk.level)(cr.risk.level.toUpperCase().padEnd(8))} ${cr.redacted}  ${c.bold(cr.ruleId)}  ${places}`);
+    const pad = '            ';
+    if (cr.owners.length > 0) lines.push(`${pad}owners: ${ownersText(cr.owners)}`);
+    if (cr.risk.reasons.length > 0) lines.push(`${pad}why: ${cr.risk.reasons.join('; ')}`);
+    const seen = cr.firstSeen ? (cr.firstSeen === cr.lastSeen ? `seen ${cr.firstSeen}` : `first seen ${cr.firstSeen}, last seen ${cr.lastSeen ?? '?'}`) : '';
+    if (seen) lines.push(`${pad}${seen}`);
+    if (cr.violations && cr.violations.length > 0) lines.push(`${pad}policies: ${cr.violations.join(', ')}`);
+    if (cr.tags.length > 0) lines.push(`${pad}${c.dim(`standards: ${cr.tags.join(' ')}`)}`);
+    const todo = cr.revoke ? `revoke at ${c.underline(cr.revoke)}` : firstStep(cr.remediation);
+    if (todo) lines.push(`${pad}${c.bold('→')} ${todo}`);
+  });
+  if (n > MAX_CREDENTIALS) lines.push(`    … and ${n - MAX_CREDENTIALS} more (all are in --format json)`);
+  return lines.join('\n');
+}
+
+function ownersText(owners: readonly Owner[]): string {
+  const shown = owners.slice(0, MAX_OWNERS).map((o) => `${o.name} (${OWNER_KIND[o.kind] ?? o.kind})`);
+  const more = owners.length - shown.length;
+  return `${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
+
+const OWNER_KIND: Record<string, string> = { author: 'commit author', codeowners: 'CODEOWNERS', ci: 'CI', queue: 'queue' };
+
+/** The first step of a rule's remediation, without its markdown, on one line. */
+function firstStep(remediation: string | undefined): string {
+  // The report's strings arrive with control characters escaped: a line break is the text "\x0a" here.
+  const text = (remediation ?? '').replace(/\\x0a/g, '\n');
+  const first = text.split(/\n\s*(?:\d+\.|[-*])\s/)[0] ?? '';
+  const plain = first.replace(/^\s*(?:\d+\.|[-*])\s+/, '').replace(/\*\*|`/g, '').replace(/\s+/g, ' ').trim();
+  return plain.length > 160 ? `${plain.slice(0, 159)}…` : plain;
 }
 
 function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {

@@ -59,6 +59,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     paths: raw.paths,
     references: raw.references ?? [],
     remediation: raw.remediation,
+    ...(raw.revoke ? { revoke: raw.revoke } : {}),
     examples: raw.examples,
     negativeExamples: raw.negativeExamples,
     file,

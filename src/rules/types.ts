@@ -23,6 +23,8 @@ export interface RawRule {
   paths?: string[];
   references?: string[];
   remediation?: string;
+  /** where to revoke this kind of token (a URL of the provider's console or docs) */
+  revoke?: string;
   examples: string[];
   negativeExamples: string[];
   /**
@@ -89,6 +91,7 @@ export interface Rule {
   paths?: string[];
   references: string[];
   remediation?: string;
+  revoke?: string;
   examples: string[];
   negativeExamples: string[];
   /** file the rule was loaded from (for messages) */

@@ -411,6 +411,7 @@ export const dirDefinition: SourceDefinition = {
       root,
       targets,
       paths: abs,
+      ...(single ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(single) } : {}),
       items: (config) => dirSource(abs, { root, ignore: [...config.ignore], follow: ctx.flags['follow'] === true, ...(select ? { select } : {}) }),
     };
   },

@@ -89,6 +89,7 @@ export const gitDefinition: SourceDefinition = {
       kind: 'git',
       root: opened.root,
       targets: [target],
+      ...(opened.head ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromGit(opened.root) } : {}),
       ...(presence ? { observe: (p: string, secret: string) => presence.observe(p, secret), annotate: (items) => annotatePresence(presence, items) } : {}),
       items: () => source,
       close: () => {

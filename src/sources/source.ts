@@ -2,6 +2,7 @@
 // to offer it): its name, how the CLI offers it (a command of its own and a flag of `scan`), its
 // own options, target validation, and `open`, which yields source items with typed provenance.
 // registry.ts lists the sources; the CLI commands and the multi-source `scan` are built from it.
+import type { CodeownersText } from './codeowners-file.js';
 import { UsageError } from '../core/errors.js';
 import type { Finding, Source, SourceKind } from '../core/types.js';
 
@@ -57,6 +58,8 @@ export interface OpenedSource {
   annotate?: (items: ReadonlyArray<{ finding: Finding; secret: string }>) => Promise<Finding[]>;
   /** told each new secret of this source's findings as the scan finds it */
   observe?: (path: string, secret: string) => void;
+  /** the CODEOWNERS of the scanned folder or repository (owners in the credential view) */
+  codeowners?: () => Promise<CodeownersText | undefined>;
   /** stops work started early (git starts at once); safe to call more than once */
   close?: () => void;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Credential, Finding, Location } from '../../src/core/types.js';
 import { compilePolicy, createPolicyEnvironment } from '../../src/policy/compile.js';
 import { evaluatePolicies, primaryPlace } from '../../src/policy/evaluate.js';
-import { credentialsFromFindings } from '../../src/policy/credentials-lite.js';
+import { buildCredentials } from '../../src/analyze/credentials.js';
 import type { PolicySpec } from '../../src/policy/types.js';
 
 const env = createPolicyEnvironment();
@@ -107,7 +107,7 @@ describe('evaluatePolicies', () => {
   });
 });
 
-describe('credentialsFromFindings (stand-in for the credential view)', () => {
+describe('the credential view policies judge (buildCredentials)', () => {
   it('groups by secret, skipping suppressed and policy findings', () => {
     const base = { title: 't', severity: 'high' as const, secret: { redacted: 'r', sha256: SHA_A, length: 10 } };
     const findings: Finding[] = [
@@ -116,10 +116,11 @@ describe('credentialsFromFindings (stand-in for the credential view)', () => {
       { ...base, id: '3', ruleId: 'jwt', location: loc('dir', 'x'), suppressed: { by: 'baseline' } },
       { ...base, id: '4', ruleId: 'policy/x', location: loc('dir', 'x') },
     ];
-    const [c, ...rest] = credentialsFromFindings(findings);
+    const [c, ...rest] = buildCredentials(findings);
     expect(rest).toEqual([]);
     expect(c).toMatchObject({ fingerprint: SHA_A, sourceKinds: ['git', 'queue'], firstSeen: '2025-01-01T00:00:00Z', lastSeen: '2025-02-01T00:00:00Z' });
     expect(c?.places.map((p) => p.findingId)).toEqual(['1', '2']);
-    expect(c?.owners).toEqual([{ kind: 'author', name: 'dev' }, { kind: 'queue', name: 'billing' }]);
+    expect(c?.owners.map((o) => [o.kind, o.name])).toEqual([['author', 'dev'], ['queue', 'billing']]);
+    expect(c?.violations).toEqual(['x']);
   });
 });
