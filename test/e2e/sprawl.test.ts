@@ -1,0 +1,151 @@
+// Issue 14, "Done when": one scenario where the same JWT and the same API key sit in a
+// repository's history, a CI log and a queue dump. One `scan` over the three sources shows each
+// credential with every place, owner and time, in JSON, text and SARIF; `merge` of the three
+// per-source reports gives the same credentials.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Credential, ScanResult } from '../../src/core/types.js';
+import { hs } from '../analyze/jwt-helpers.js';
+import { jsonReport, runCli } from '../helpers/cli.js';
+import { fakeGithubToken } from '../helpers/fake-tokens.js';
+import { buildRepo, type Author, type TestRepo } from '../helpers/git-repo.js';
+import { leakedSecret } from '../helpers/secrets.js';
+
+const NOW = '2025-06-01T00:00:00Z';
+const DANA: Author = { name: 'Dana Dev', email: 'dana@example.com' };
+const KEY = fakeGithubToken('ghp', 'sprawl-scenario');
+let jwt = '';
+let repo: TestRepo;
+let work = '';
+
+const YEAR = 365 * 24 * 3600;
+const ISSUED = Date.parse('2025-01-01T00:00:00Z') / 1000;
+
+beforeAll(async () => {
+  // unbound (no cnf), ten years, a write scope: the token a team most wants to find everywhere
+  jwt = await hs({ iss: 'https://login.example.test', sub: 'svc-orders', aud: 'orders-api', scope: 'orders:read orders:write', iat: ISSUED, exp: ISSUED + 10 * YEAR });
+  repo = buildRepo([
+    { files: { '.github/CODEOWNERS': '* @acme/everyone\n/config/ @acme/payments\n' }, author: DANA, date: '2025-01-05T00:00:00Z' },
+    { files: { 'config/prod.env': `ORDERS_JWT=${jwt}\nGITHUB_TOKEN=${KEY}\n` }, author: DANA, date: '2025-01-10T00:00:00Z' },
+  ]);
+  work = mkdtempSync(path.join(tmpdir(), 'tokensprawl-sprawl-'));
+  // a GitHub Actions run's log archive, unpacked: the whole-job log beside the job's folder of step logs
+  mkdirSync(path.join(work, 'ci', 'deploy'), { recursive: true });
+  const stepLog = [
+    '\ufeff2025-03-01T10:00:00.1000000Z ##[group]Run ./scripts/call.sh',
+    `2025-03-01T10:00:01.2000000Z curl -H "Authorization: Bearer ${jwt}" https://orders.example.test/`,
+    `2025-03-01T10:00:02.3000000Z GITHUB_TOKEN=${KEY} gh release list`,
+    '2025-03-01T10:00:03.4000000Z ##[endgroup]',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(work, 'ci', '0_deploy.txt'), stepLog);
+  writeFileSync(
+    path.join(work, 'ci', 'deploy', '2_Call the orders API.txt'),
+    stepLog,
+  );
+  // kcat -J: one message on topic "orders" from the billing producer
+  const payload = JSON.stringify({ type: 'order.created', auth: `Bearer ${jwt}`, github: KEY });
+  writeFileSync(
+    path.join(work, 'dump.jsonl'),
+    `${JSON.stringify({ topic: 'orders', partition: 0, offset: 7, tstype: 'create', ts: Date.parse('2025-04-01T08:00:00Z'), broker: 1, headers: ['producer', 'billing-svc'], key: 'o-1', payload })}\n`,
+  );
+});
+afterAll(() => {
+  repo?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const common = ['--now', NOW, '--jobs', '1', '--no-progress'];
+const sources = (): string[] => ['--git', repo.dir, '--ci-log', path.join(work, 'ci'), '--queue', path.join(work, 'dump.jsonl')];
+
+function byRule(report: ScanResult, ruleId: string): Credential {
+  const c = (report.credentials ?? []).find((x) => x.ruleId === ruleId);
+  if (!c) throw new Error(`no credential of ${ruleId}: ${JSON.stringify((report.credentials ?? []).map((x) => x.ruleId))}`);
+  return c;
+}
+
+/** What must be equal between one scan and a merge of per-source reports. */
+function essence(c: Credential): unknown {
+  return {
+    fingerprint: c.fingerprint,
+    ruleId: c.ruleId,
+    places: c.places.map((p) => [p.location.source, p.location.path.split('/').slice(-2).join('/'), p.location.line, p.time ?? null]),
+    sourceKinds: c.sourceKinds,
+    owners: c.owners.map((o) => `${o.kind}:${o.name}`).sort(),
+    firstSeen: c.firstSeen,
+    lastSeen: c.lastSeen,
+    risk: c.risk,
+    tags: c.tags,
+  };
+}
+
+describe('one credential across history, CI and a queue', () => {
+  it('JSON: every place, owner and time of the JWT and the API key', async () => {
+    const run = await runCli(['scan', ...sources(), '--format', 'json', ...common], { cwd: work });
+    expect(run.stderr).toBe('');
+    expect(leakedSecret(run.stdout, [jwt, KEY])).toBeNull();
+    const report = jsonReport(run);
+    expect(report.scan.command).toBe('scan');
+
+    for (const ruleId of ['jwt', 'github-pat']) {
+      const c = byRule(report, ruleId);
+      expect(c.places).toHaveLength(3);
+      expect([...c.sourceKinds].sort()).toEqual(['ci-log', 'git', 'queue']);
+      const owners = c.owners.map((o) => `${o.kind}:${o.name}`);
+      expect(owners).toEqual(expect.arrayContaining(['author:Dana Dev <dana@example.com>', 'codeowners:@acme/payments']));
+      expect(owners).toContain('ci:github-actions / job deploy');
+      expect(owners.some((o) => o.startsWith('queue:') && o.includes('billing-svc'))).toBe(true);
+      // times: the commit, the log line, the message
+      const times = Object.fromEntries(c.places.map((p) => [p.location.source, p.time]));
+      expect(times['git']).toBe('2025-01-10T00:00:00.000Z');
+      expect(times['ci-log']).toBe(ruleId === 'jwt' ? '2025-03-01T10:00:01.200Z' : '2025-03-01T10:00:02.300Z');
+      expect(times['queue']).toBe('2025-04-01T08:00:00.000Z');
+      expect(Date.parse(c.firstSeen!)).toBe(Date.parse('2025-01-10T00:00:00Z'));
+      expect(Date.parse(c.lastSeen!)).toBe(Date.parse('2025-04-01T08:00:00Z'));
+      expect(c.atHead).toBe(true);
+      expect(c.risk.reasons.join('; ')).toMatch(/reused in 3 places across 3 source kinds/);
+      expect(c.tags).toEqual(expect.arrayContaining(['OWASP-NHI2', 'OWASP-NHI9']));
+    }
+    const token = (report.credentials ?? []).find((x) => x.token.kind === 'jwt')!;
+    expect(token.token).toMatchObject({ issuer: 'https://login.example.test', subject: 'svc-orders', audience: ['orders-api'], binding: 'none', lifetimeSeconds: 10 * YEAR });
+    expect(token.token.scopes).toEqual(['orders:read', 'orders:write']);
+    expect(token.risk.reasons.join('; ')).toMatch(/unbound/);
+    expect(token.tags).toEqual(expect.arrayContaining(['OWASP-NHI7']));
+    // riskiest first
+    expect(report.credentials?.[0]?.risk.level).toBe('critical');
+  });
+
+  it('text opens with the credentials to revoke; SARIF links every other place', async () => {
+    const text = await runCli(['scan', ...sources(), ...common], { cwd: work });
+    expect(text.stdout.split('\n')[0]).toBe('2 credentials to revoke, riskiest first:');
+    expect(text.stdout.match(/3 places \(git, ci-log, queue\)/g)).toHaveLength(2);
+    expect(leakedSecret(text.stdout, [jwt, KEY])).toBeNull();
+
+    const sarif = await runCli(['scan', ...sources(), '--format', 'sarif', ...common], { cwd: work });
+    const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ ruleId: string; relatedLocations?: unknown[] }> }> }).runs.flatMap((r) => r.results);
+    const placed = results.filter((r) => !r.ruleId.startsWith('policy/'));
+    expect(placed).toHaveLength(6);
+    for (const r of placed) expect(r.relatedLocations).toHaveLength(2);
+    expect(leakedSecret(sarif.stdout, [jwt, KEY])).toBeNull();
+  });
+
+  it('merge of the three per-source reports gives the same credentials as one scan', async () => {
+    const one = jsonReport(await runCli(['scan', ...sources(), '--format', 'json', ...common], { cwd: work }));
+    const files: string[] = [];
+    for (const [cmd, target] of [
+      ['git', repo.dir],
+      ['ci-log', path.join(work, 'ci')],
+      ['queue', path.join(work, 'dump.jsonl')],
+    ] as const) {
+      const file = path.join(work, `${cmd}.json`);
+      const run = await runCli([cmd, target, '--format', 'json', '-o', file, ...common], { cwd: work });
+      expect(run.status).toBe(1);
+      files.push(file);
+    }
+    const merged = jsonReport(await runCli(['merge', ...files], { cwd: work }));
+    expect(merged.scan.command).toBe('scan');
+    expect((merged.credentials ?? []).map(essence)).toEqual((one.credentials ?? []).map(essence));
+  });
+});
