@@ -14,6 +14,7 @@ import { leakedSecret, rawSecrets } from '../helpers/secrets.js';
 import { dirSource } from '../../src/sources/fs.js';
 import { tmpTrees } from '../helpers/tmp.js';
 import { HOSTILE, NOW, htmlScenario } from '../report/html-fixture.js';
+import { buildSprawlScenario, SPRAWL_NOW } from '../helpers/sprawl-scenario.js';
 import { Browser, findChromium, type Page } from './html-chromium.js';
 
 const { tree } = tmpTrees(afterAll);
@@ -113,6 +114,29 @@ describe('HTML report in headless Chromium', () => {
     expect(String(facts['status'])).toContain(`of ${result.findings.length} matching`);
     await page.evaluate(`document.getElementById('table-next').click()`);
     expect(await page.evaluate<string>(`document.getElementById('table-status').textContent`)).toContain('page 2 of');
+  });
+
+  it("opens the CLI's report of the sprawl scenario (one JWT and one key in history, CI and a queue) with both credentials carded", async () => {
+    const sc = await buildSprawlScenario();
+    try {
+      const out = path.join(sc.work, 'report.html');
+      const run = cli(['scan', ...sc.sources, '--now', SPRAWL_NOW, '--format', 'html', '-o', out, '--no-progress'], { cwd: sc.work });
+      expect(run.status).toBe(1);
+      const html = readFileSync(out, 'utf8');
+      expect(leakedSecret(html, [sc.jwt, sc.key])).toBeNull();
+      const page = await openReport(html);
+      expect(await problems(page)).toEqual([]);
+      const facts = await page.evaluate<Record<string, unknown>>(`({
+        cards: document.querySelectorAll('#credentials .card').length,
+        places: [...document.querySelectorAll('#credentials .card')].map((c) => c.querySelectorAll('.places li').length),
+        sprawlRows: document.querySelectorAll('#sprawl-map tbody tr').length,
+        text: document.getElementById('credentials').innerText,
+      })`);
+      expect(facts).toMatchObject({ cards: 2, places: [3, 3], sprawlRows: 2 });
+      for (const s of ['@acme/payments', 'billing-svc', 'Dana Dev', 'github-actions']) expect(String(facts['text'])).toContain(s);
+    } finally {
+      sc.cleanup();
+    }
   });
 
   it('shows the CLI report of the demo service without a console error and with no raw secret', async () => {

@@ -73,7 +73,8 @@ export class Browser {
         '--remote-debugging-pipe',
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+      // its own process group: close() can stop the renderers and zygote too, not just the browser
+      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
     );
     const input = child.stdio[3] as Writable;
     const output = child.stdio[4] as Readable;
@@ -129,8 +130,19 @@ export class Browser {
   async close(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-      this.child.kill('SIGKILL');
-      await exited;
+      const within = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+      // Browser.close lets Chromium stop every process and flush its profile; a kill of the main
+      // process alone left children writing into the profile while it was removed (ENOTEMPTY).
+      await Promise.race([this.send('Browser.close').catch(() => undefined), within(3000)]);
+      await Promise.race([exited, within(5000)]);
+      if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) {
+        try {
+          process.kill(-this.child.pid, 'SIGKILL');
+        } catch {
+          this.child.kill('SIGKILL');
+        }
+        await exited;
+      }
     }
     rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }

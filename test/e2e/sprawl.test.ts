@@ -2,63 +2,25 @@
 // repository's history, a CI log and a queue dump. One `scan` over the three sources shows each
 // credential with every place, owner and time, in JSON, text and SARIF; `merge` of the three
 // per-source reports gives the same credentials.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credential, ScanResult } from '../../src/core/types.js';
-import { hs } from '../analyze/jwt-helpers.js';
 import { jsonReport, runCli } from '../helpers/cli.js';
-import { fakeGithubToken } from '../helpers/fake-tokens.js';
-import { buildRepo, type Author, type TestRepo } from '../helpers/git-repo.js';
 import { leakedSecret } from '../helpers/secrets.js';
+import { buildSprawlScenario, SPRAWL_NOW as NOW, YEAR, type SprawlScenario } from '../helpers/sprawl-scenario.js';
 
-const NOW = '2025-06-01T00:00:00Z';
-const DANA: Author = { name: 'Dana Dev', email: 'dana@example.com' };
-const KEY = fakeGithubToken('ghp', 'sprawl-scenario');
+let sc: SprawlScenario;
 let jwt = '';
-let repo: TestRepo;
+let KEY = '';
 let work = '';
-
-const YEAR = 365 * 24 * 3600;
-const ISSUED = Date.parse('2025-01-01T00:00:00Z') / 1000;
-
 beforeAll(async () => {
-  // unbound (no cnf), ten years, a write scope: the token a team most wants to find everywhere
-  jwt = await hs({ iss: 'https://login.example.test', sub: 'svc-orders', aud: 'orders-api', scope: 'orders:read orders:write', iat: ISSUED, exp: ISSUED + 10 * YEAR });
-  repo = buildRepo([
-    { files: { '.github/CODEOWNERS': '* @acme/everyone\n/config/ @acme/payments\n' }, author: DANA, date: '2025-01-05T00:00:00Z' },
-    { files: { 'config/prod.env': `ORDERS_JWT=${jwt}\nGITHUB_TOKEN=${KEY}\n` }, author: DANA, date: '2025-01-10T00:00:00Z' },
-  ]);
-  work = mkdtempSync(path.join(tmpdir(), 'tokensprawl-sprawl-'));
-  // a GitHub Actions run's log archive, unpacked: the whole-job log beside the job's folder of step logs
-  mkdirSync(path.join(work, 'ci', 'deploy'), { recursive: true });
-  const stepLog = [
-    '\ufeff2025-03-01T10:00:00.1000000Z ##[group]Run ./scripts/call.sh',
-    `2025-03-01T10:00:01.2000000Z curl -H "Authorization: Bearer ${jwt}" https://orders.example.test/`,
-    `2025-03-01T10:00:02.3000000Z GITHUB_TOKEN=${KEY} gh release list`,
-    '2025-03-01T10:00:03.4000000Z ##[endgroup]',
-    '',
-  ].join('\n');
-  writeFileSync(path.join(work, 'ci', '0_deploy.txt'), stepLog);
-  writeFileSync(
-    path.join(work, 'ci', 'deploy', '2_Call the orders API.txt'),
-    stepLog,
-  );
-  // kcat -J: one message on topic "orders" from the billing producer
-  const payload = JSON.stringify({ type: 'order.created', auth: `Bearer ${jwt}`, github: KEY });
-  writeFileSync(
-    path.join(work, 'dump.jsonl'),
-    `${JSON.stringify({ topic: 'orders', partition: 0, offset: 7, tstype: 'create', ts: Date.parse('2025-04-01T08:00:00Z'), broker: 1, headers: ['producer', 'billing-svc'], key: 'o-1', payload })}\n`,
-  );
+  sc = await buildSprawlScenario();
+  ({ jwt, key: KEY, work } = sc);
 });
-afterAll(() => {
-  repo?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => sc?.cleanup());
 
 const common = ['--now', NOW, '--jobs', '1', '--no-progress'];
-const sources = (): string[] => ['--git', repo.dir, '--ci-log', path.join(work, 'ci'), '--queue', path.join(work, 'dump.jsonl')];
+const sources = (): string[] => sc.sources;
 
 function byRule(report: ScanResult, ruleId: string): Credential {
   const c = (report.credentials ?? []).find((x) => x.ruleId === ruleId);
@@ -134,11 +96,7 @@ describe('one credential across history, CI and a queue', () => {
   it('merge of the three per-source reports gives the same credentials as one scan', async () => {
     const one = jsonReport(await runCli(['scan', ...sources(), '--format', 'json', ...common], { cwd: work }));
     const files: string[] = [];
-    for (const [cmd, target] of [
-      ['git', repo.dir],
-      ['ci-log', path.join(work, 'ci')],
-      ['queue', path.join(work, 'dump.jsonl')],
-    ] as const) {
+    for (const [cmd, target] of sc.perSource) {
       const file = path.join(work, `${cmd}.json`);
       const run = await runCli([cmd, target, '--format', 'json', '-o', file, ...common], { cwd: work });
       expect(run.status).toBe(1);
