@@ -28,7 +28,6 @@ import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
-import { evaluatePolicies } from './policy/evaluate.js';
 import type { PolicySet } from './policy/types.js';
 
 export interface ScanProgress {
@@ -326,6 +325,8 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
   // --- policies (src/policy): each credential judged by the run's policies; a violation is a
   // `policy/<id>` finding that counts for the gate, a policy failing at run time an error ---
   if (opts.policies && opts.policies.policies.length > 0) {
+    // Loaded here, not at start-up: CEL is a third of the bundle, and a clean run never judges.
+    const { evaluatePolicies } = await import('./policy/evaluate.js');
     const outcome = evaluatePolicies(buildCredentials(findings, { remedy }), opts.policies.policies, { maxLifetimeSeconds: opts.maxLifetimeSeconds, findings });
     const fresh = outcome.findings.filter((f) => !opts.baselineIds?.has(f.id));
     stats.suppressed = (stats.suppressed ?? 0) + (outcome.findings.length - fresh.length);
