@@ -37,21 +37,32 @@ export async function readCodeownersFromDir(root: string): Promise<CodeownersTex
   return undefined;
 }
 
-/** The CODEOWNERS at HEAD of a repository (`git cat-file`), or undefined when there is none. */
+/**
+ * The CODEOWNERS at HEAD of a repository, or undefined when there is none. One `ls-tree` asks for
+ * every location at once (a pre-commit run pays ~15 ms per git process), and `cat-file` runs
+ * only when a file is there. A symlink or a folder of that name is not a CODEOWNERS file.
+ */
 export async function readCodeownersFromGit(root: string): Promise<CodeownersText | undefined> {
-  for (const file of LOCATIONS) {
-    const got = await catHeadFile(root, file);
-    if (got === undefined) continue;
-    return typeof got === 'string' ? { file, text: got } : { file, error: got.error };
+  const listing = await runGit(root, ['ls-tree', '-z', 'HEAD', '--', ...LOCATIONS], 64 * 1024);
+  if (listing === undefined) return undefined; // no commits yet, or not readable: no owners
+  const blobs = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    const m = /^100(?:644|755) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m?.[1] && m[2] !== undefined) blobs.set(m[2], m[1]);
   }
-  return undefined;
+  const file = LOCATIONS.find((f) => blobs.has(f));
+  if (file === undefined) return undefined;
+  const text = await runGit(root, ['cat-file', 'blob', blobs.get(file) as string], MAX_READ);
+  return text === undefined ? { file, error: 'CODEOWNERS not read: git cat-file failed' } : { file, text };
 }
 
-function catHeadFile(root: string, file: string): Promise<string | { error: string } | undefined> {
+
+/** git's standard output (at most `max` bytes), or undefined when git fails; never throws. */
+function runGit(root: string, args: string[], max: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn('git', ['cat-file', 'blob', `HEAD:${file}`], {
+      child = spawn('git', args, {
         cwd: root,
         stdio: ['ignore', 'pipe', 'ignore'],
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
@@ -64,7 +75,7 @@ function catHeadFile(root: string, file: string): Promise<string | { error: stri
     let size = 0;
     let truncated = false;
     child.stdout?.on('data', (d: Buffer) => {
-      if (size >= MAX_READ) {
+      if (size >= max) {
         truncated = true;
         child.kill();
         return;
@@ -74,8 +85,8 @@ function catHeadFile(root: string, file: string): Promise<string | { error: stri
     });
     child.once('error', () => resolve(undefined));
     child.once('close', (code) => {
-      if (code !== 0 && !truncated) resolve(undefined); // not in HEAD's tree (or a tree, not a file)
-      else resolve(Buffer.concat(chunks).subarray(0, MAX_READ).toString('utf8'));
+      if (code !== 0 && !truncated) resolve(undefined);
+      else resolve(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
     });
   });
 }

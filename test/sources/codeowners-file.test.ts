@@ -34,4 +34,15 @@ describe('reading CODEOWNERS', () => {
     track(empty.cleanup);
     expect(await readCodeownersFromGit(empty.dir)).toBeUndefined();
   });
+
+  it('in a repository, skips a folder or a symlink of that name, takes the next location, and has none without commits', async () => {
+    const repo = buildRepo([{ files: { 'CODEOWNERS/x': 'x', 'docs/CODEOWNERS': '* @docs\n', '.gitlab/CODEOWNERS': '* @gitlab\n' } }]);
+    track(repo.cleanup);
+    mkdirSync(path.join(repo.dir, '.github'));
+    symlinkSync('../docs/CODEOWNERS', path.join(repo.dir, '.github', 'CODEOWNERS'));
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'a symlinked CODEOWNERS');
+    expect(await readCodeownersFromGit(repo.dir)).toEqual({ file: 'docs/CODEOWNERS', text: '* @docs\n' });
+    expect(await readCodeownersFromGit(tree({ 'CODEOWNERS': '* @x\n' }))).toBeUndefined(); // not a repository
+  });
 });
