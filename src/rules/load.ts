@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,23 +138,36 @@ const SCHEMA_FILE = path.join(BUILTIN_RULES_DIR, 'schema.json');
 
 interface RuleCache {
   hash: string;
+  /** the rule files' names, in the cache's order */
+  files?: string[];
   docs: RawRuleFile[];
 }
 
 /**
  * The built-in rule files. Parsing YAML and compiling the schema cost about 150 ms, most of a
- * pre-commit run, so the build stores the validated documents; they are used only when the
- * files and the schema are byte for byte the ones validated, and otherwise validated now.
+ * pre-commit run, so the build stores the validated documents. The cache is used as is when the
+ * same files are there and none changed after it was written (by mtime: an npm install gives
+ * every file one old date, an edit or a checkout a new one); otherwise only when the files and
+ * the schema are byte for byte the ones validated, and else they are validated now.
  */
 async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleDoc[]> {
-  const { files, texts, hash } = await readBuiltin();
+  let cache: RuleCache | undefined;
   try {
-    const cache = JSON.parse(await readFile(cacheFile, 'utf8')) as RuleCache;
-    if (cache.hash === hash && cache.docs.length === files.length) return files.map((file, i) => ({ file, doc: cache.docs[i] as RawRuleFile }));
+    const files = (await ruleFiles(BUILTIN_RULES_DIR)).filter((f) => !isToml(f));
+    cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as RuleCache;
+    if (cache.docs.length === files.length && unchangedSince(cache, files, statSync(cacheFile).mtimeMs)) return files.map((file, i) => ({ file, doc: cache!.docs[i] as RawRuleFile }));
   } catch {
-    // no cache (running from source) or an unreadable one: validate now
+    // no cache (running from source) or an unreadable one: compare contents, or validate now
   }
+  const { files, texts, hash } = await readBuiltin();
+  if (cache && cache.hash === hash && cache.docs.length === files.length) return files.map((file, i) => ({ file, doc: cache!.docs[i] as RawRuleFile }));
   return validateFiles(files, texts, problems);
+}
+
+/** Whether the cache lists exactly these files and neither they nor the schema changed after it was written. */
+function unchangedSince(cache: RuleCache, files: string[], cacheTime: number): boolean {
+  if (!cache.files || cache.files.length !== files.length || cache.files.some((name, i) => name !== path.basename(files[i] ?? ''))) return false;
+  return [SCHEMA_FILE, ...files].every((f) => statSync(f).mtimeMs <= cacheTime);
 }
 
 async function readBuiltin(): Promise<{ files: string[]; texts: string[]; hash: string }> {
@@ -173,7 +186,7 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
   const problems: string[] = [];
   const docs = await validateFiles(files, texts, problems);
   if (problems.length > 0) throw new RuleError(`invalid rules:\n  ${problems.join('\n  ')}`);
-  const cache: RuleCache = { hash, docs: docs.map((d) => d.doc) };
+  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: docs.map((d) => d.doc) };
   await writeFile(cacheFile, `${JSON.stringify(cache)}\n`);
   return cacheFile;
 }

@@ -94,8 +94,8 @@ describe('loadRules', () => {
 });
 
 describe('built-in rule cache', () => {
-  it('is used when it matches the rule files byte for byte, and ignored when it does not', async () => {
-    const { readFileSync, writeFileSync } = await import('node:fs');
+  it('is used when no rule file changed after it, else only when it matches the rule files byte for byte', async () => {
+    const { readFileSync, utimesSync, writeFileSync } = await import('node:fs');
     const { writeBuiltinRuleCache } = await import('../../src/rules/load.js');
     const dir = dirWith({});
     const cacheFile = `${dir}/builtin-rules.json`;
@@ -104,14 +104,25 @@ describe('built-in rule cache', () => {
     const cached = await loadRules({ builtin: true, dirs: [], cacheFile });
     expect(cached.map((r) => [r.id, r.title, r.regex.source])).toEqual(fresh.map((r) => [r.id, r.title, r.regex.source]));
 
-    // A cache with the right hash is trusted (that is what makes it fast)…
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { hash: string; docs: Array<{ rules: Array<{ title: string }> }> };
+    type Cache = { hash: string; files: string[]; docs: Array<{ rules: Array<{ title: string }> }> };
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cache;
+    const write = (c: unknown, age: 'newer' | 'older'): void => {
+      writeFileSync(cacheFile, JSON.stringify(c));
+      if (age === 'older') utimesSync(cacheFile, new Date(0), new Date(0)); // before every rule file: an edit since the build
+    };
+    const title = async (): Promise<string | undefined> => (await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title;
     cache.docs[0]!.rules[0]!.title = 'FROM THE CACHE';
-    writeFileSync(cacheFile, JSON.stringify(cache));
-    expect((await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title).toBe('FROM THE CACHE');
-    // …and one built from other bytes is ignored: the rule files are validated anew.
-    writeFileSync(cacheFile, JSON.stringify({ ...cache, hash: 'stale' }));
-    expect((await loadRules({ builtin: true, dirs: [], cacheFile }))[0]?.title).toBe(fresh[0]?.title);
+    // Written after every rule file, listing the same files: trusted without reading them (that is what makes it fast)…
+    write(cache, 'newer');
+    expect(await title()).toBe('FROM THE CACHE');
+    // …a rule file renamed or added since (the list differs) sends it to the byte comparison, where the hash still matches…
+    write({ ...cache, files: cache.files.map((f, i) => (i === 0 ? `renamed-${f}` : f)) }, 'newer');
+    expect(await title()).toBe('FROM THE CACHE');
+    // …and a rule file edited since the cache was written, with other bytes: validated anew.
+    write({ ...cache, hash: 'stale' }, 'older');
+    expect(await title()).toBe(fresh[0]?.title);
+    write({ ...cache, hash: 'stale', files: [] }, 'newer');
+    expect(await title()).toBe(fresh[0]?.title);
     writeFileSync(cacheFile, '{ not json');
     expect(await loadRules({ builtin: true, dirs: [], cacheFile })).toHaveLength(fresh.length);
   });
