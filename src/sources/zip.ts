@@ -3,8 +3,14 @@
 
 import { Transform, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
+
+// Loaded with the first archive: most runs open none, and start-up is a pre-commit hook's budget.
+let yauzl: typeof import('yauzl');
+async function loadYauzl(): Promise<typeof import('yauzl')> {
+  yauzl ??= (await import('yauzl')).default;
+  return yauzl;
+}
 
 /** Listing more entries than this is refused: the metadata alone would not be bounded. */
 const MAX_ENTRIES = 100_000;
@@ -19,12 +25,12 @@ const OPTIONS = {
 } as const;
 
 export async function openZip(file: string): Promise<ZipFile> {
-  return yauzl.openPromise(file, OPTIONS);
+  return (await loadYauzl()).openPromise(file, OPTIONS);
 }
 
 /** An archive held in memory (one nested in another). */
 export async function openZipBuffer(data: Buffer): Promise<ZipFile> {
-  return yauzl.fromBufferPromise(data, OPTIONS);
+  return (await loadYauzl()).fromBufferPromise(data, OPTIONS);
 }
 
 /** An entry whose name is not a safe relative path ("../x", "/x", "C:x", "a\\b"): listed by number. */
