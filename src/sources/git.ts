@@ -89,7 +89,13 @@ export const gitDefinition: SourceDefinition = {
       kind: 'git',
       root: opened.root,
       targets: [target],
-      ...(opened.head ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromGit(opened.root) } : {}),
+      // The owners of a staged change are the working tree's CODEOWNERS (read from disk: no git
+      // process in a pre-commit run); the history's are HEAD's.
+      ...(staged
+        ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(opened.root) }
+        : opened.head
+          ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromGit(opened.root) }
+          : {}),
       ...(presence ? { observe: (p: string, secret: string) => presence.observe(p, secret), annotate: (items) => annotatePresence(presence, items) } : {}),
       items: () => source,
       close: () => {
