@@ -28,6 +28,7 @@ import { detectLocated } from './detect/locate.js';
 import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
+import { isBuiltinRule, shippedTexts } from './rules/shown.js';
 import type { PolicySet } from './policy/types.js';
 
 export interface ScanProgress {
@@ -88,7 +89,9 @@ export interface ScanOptions {
 
 /** A redactor that knows the rules' patterns: the one every output of a run goes through. */
 export function createRunRedactor(rules: readonly Rule[]): Redactor {
-  return new Redactor(secretFinder(rules));
+  const redactor = new Redactor(secretFinder(rules));
+  redactor.trust(rules.filter(isBuiltinRule).flatMap(shippedTexts));
+  return redactor;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Rule } from './types.js';
+import { BUILTIN_RULES_DIR } from './load.js';
 
 /**
  * A rule's own words as a report shows them. A user's rule (or one from a scanned tree's
@@ -15,3 +16,13 @@ export function withRedactedText(rule: Rule, redact: (s: string) => string): Rul
   };
 }
 
+
+/** Whether the rule ships with tokensprawl (its file lies in the package's rules/ folder). */
+export function isBuiltinRule(rule: Rule): boolean {
+  return rule.file.startsWith(BUILTIN_RULES_DIR);
+}
+
+/** The words of a shipped rule that reach reports (see Redactor.trust). */
+export function shippedTexts(rule: Rule): string[] {
+  return [rule.title, rule.description, ...rule.references, ...(rule.remediation !== undefined ? [rule.remediation] : []), ...(rule.revoke !== undefined ? [rule.revoke] : [])];
+}
