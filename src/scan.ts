@@ -84,7 +84,7 @@ export interface ScanOptions {
    * CODEOWNERS of the scanned folder or repository (analyze/codeowners.ts): the owners of each
    * dir/git finding's path are stored on the finding, so that `merge` rebuilds the same credentials.
    */
-  codeowners?: { ownersOf(path: string): Owner[]; errors: ScanError[] };
+  codeowners?: { ownersOf(path: string, source?: SourceKind): Owner[]; errors: ScanError[] };
 }
 
 /** A redactor that knows the rules' patterns: the one every output of a run goes through. */
@@ -323,7 +323,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     errors.push(...co.errors);
     findings = findings.map((f) => {
       if (f.location.source !== 'dir' && f.location.source !== 'git') return f;
-      const owners = co.ownersOf(f.location.path);
+      const owners = co.ownersOf(f.location.path, f.location.source);
       return owners.length > 0 ? { ...f, owners } : f;
     });
   }

@@ -8,7 +8,7 @@ import { atOrAbove } from '../core/severity.js';
 import type { Config } from '../config/load.js';
 import { displayPath, loadRuleSet } from '../config/rule-set.js';
 import { describeError, EXIT, TargetError, UsageError } from '../core/errors.js';
-import type { Finding, Fragment, ScanCommand, ScanError, ScanResult, Severity, Source, SourceItem, SourceKind } from '../core/types.js';
+import type { Finding, Fragment, Owner, ScanCommand, ScanError, ScanResult, Severity, Source, SourceItem, SourceKind } from '../core/types.js';
 import { SOURCES, sourceDefinition } from '../sources/registry.js';
 import { isStdinTarget, parseCount, type OpenContext, type OpenedSource, type SourceDefinition } from '../sources/source.js';
 import { withMinPrecision, type Precision } from '../rules/precision.js';
@@ -104,13 +104,16 @@ export function scanFlagKey(def: SourceDefinition): string {
   return def.kind.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** `scan --dir A --git B --stdin …`: one request per source named, in registry order. */
+/**
+ * `scan --dir A --git B --git C --stdin …`: one source per target named (each repository or
+ * folder is its own root, with its own CODEOWNERS and HEAD), in registry order.
+ */
 function scanRequests(raw: Record<string, unknown>): SourceRequest[] {
   const out: SourceRequest[] = [];
   for (const def of SOURCES) {
     const value = raw[scanFlagKey(def)];
     if (value === true) out.push({ def, targets: [] });
-    else if (Array.isArray(value) && value.length > 0) out.push({ def, targets: (value as string[]).filter((t, i, all) => all.indexOf(t) === i) });
+    else if (Array.isArray(value)) for (const t of new Set(value as string[])) out.push({ def, targets: [t] });
   }
   return out;
 }
@@ -124,18 +127,27 @@ interface PreparedSource {
   observe?: ScanOptions['observe'];
   /** per opened source, once the scan ran: whether it read nothing from a non-empty target */
   emptyReads: (cwd: string) => Promise<ScanError[]>;
-  /** the CODEOWNERS that applies to dir and git findings: the first source that has one */
-  codeowners?: OpenedSource['codeowners'];
+  /** the sources that have a CODEOWNERS, each with the root its findings' paths start from */
+  codeowners: Array<{ source: OpenedSource; prefix: string }>;
+  /** the opened source a finding of this kind and path (relative to root) came from */
+  ownerOf: (kind: SourceKind, findingPath: string) => { source: OpenedSource; prefix: string } | undefined;
   progressUnit: SourceDefinition['progressUnit'];
 }
 
 type ReadStats = { bytes: number; binarySkipped: number; messages: number; symlinksSkipped: number; specialSkipped: number };
 
+/**
+ * Several sources in one run. Each source's paths are relative to its own root; when the roots
+ * differ, the run's root is the current directory and every path gets its source's root in
+ * front (`r1/x.env`, `r2/x.env`), so that two repositories' files stay apart in the report and
+ * each finding can be handed back to its own source (at HEAD?) and CODEOWNERS.
+ */
 function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): PreparedSource {
   const roots = [...new Set(opened.map((o) => o.root))];
   const root = roots.length === 1 && roots[0] !== undefined ? roots[0] : cwd;
+  const prefixes = opened.map((o) => path.relative(root, o.root).split(path.sep).join('/'));
   const stats = opened.map((): ReadStats => ({ bytes: 0, binarySkipped: 0, messages: 0, symlinksSkipped: 0, specialSkipped: 0 }));
-  async function* counted(items: Source, into: ReadStats): AsyncGenerator<SourceItem> {
+  async function* counted(items: Source, into: ReadStats, prefix: string): AsyncGenerator<SourceItem> {
     for await (const item of items) {
       if (item.type === 'stat') {
         into.bytes += item.bytes ?? 0;
@@ -144,19 +156,27 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
         into.symlinksSkipped += item.symlinksSkipped ?? 0;
         into.specialSkipped += item.specialSkipped ?? 0;
       }
-      yield item;
+      if (prefix && item.type === 'fragment') {
+        const p = item.fragment.provenance;
+        yield { ...item, fragment: { ...item.fragment, provenance: { ...p, path: `${prefix}/${p.path}` } } };
+      } else yield item;
     }
   }
   async function* all(config: Config): AsyncGenerator<SourceItem> {
-    for (const [i, o] of opened.entries()) yield* counted(o.items(config), stats[i] as ReadStats);
+    for (const [i, o] of opened.entries()) yield* counted(o.items(config), stats[i] as ReadStats, prefixes[i] ?? '');
   }
-  // A source's own facts (git: still at HEAD?) apply to its findings; when two sources of one
-  // kind could claim a finding (two repositories), neither does.
-  const owner = (kind: SourceKind): OpenedSource | undefined => {
-    const same = opened.filter((o) => o.kind === kind);
-    return same.length === 1 ? same[0] : undefined;
+  const entries = opened.map((source, i) => ({ source, prefix: prefixes[i] ?? '' }));
+  // The source of that kind whose root holds the path (the deepest, when roots nest).
+  const ownerOf = (kind: SourceKind, findingPath: string): { source: OpenedSource; prefix: string } | undefined => {
+    const same = entries.filter((e) => e.source.kind === kind);
+    if (same.length <= 1) return same[0];
+    return same
+      .filter((e) => e.prefix === '' || findingPath.startsWith(`${e.prefix}/`))
+      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
   };
-  const annotating = opened.filter((o) => o.annotate && owner(o.kind) === o);
+  const strip = (prefix: string, p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
+  const withPath = (f: Finding, p: string): Finding => ({ ...f, location: { ...f.location, path: p } });
+  const annotating = entries.filter((e) => e.source.annotate);
   const single = command !== 'scan' && opened.length === 1 ? opened[0] : undefined;
   return {
     root,
@@ -164,13 +184,28 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
     makeSource: (config) => all(config),
     ...(annotating.length > 0
       ? {
+          // Each finding goes to the source it came from, with that source's own path.
           annotate: async (items) => {
             const out: Finding[] = [];
-            for (const o of annotating) out.push(...(await o.annotate!(items.filter((it) => it.finding.location.source === o.kind))));
-            out.push(...items.filter((it) => !annotating.some((o) => o.kind === it.finding.location.source)).map((it) => it.finding));
-            return out;
+            const rest: Finding[] = [];
+            const groups = new Map<OpenedSource, { prefix: string; items: Array<{ finding: Finding; secret: string }> }>();
+            for (const it of items) {
+              const owner = ownerOf(it.finding.location.source, it.finding.location.path);
+              if (!owner?.source.annotate) {
+                rest.push(it.finding);
+                continue;
+              }
+              const g = groups.get(owner.source) ?? { prefix: owner.prefix, items: [] };
+              g.items.push({ finding: withPath(it.finding, strip(owner.prefix, it.finding.location.path)), secret: it.secret });
+              groups.set(owner.source, g);
+            }
+            for (const [source, g] of groups) out.push(...(await source.annotate!(g.items)).map((f) => (g.prefix ? withPath(f, `${g.prefix}/${f.location.path}`) : f)));
+            return out.concat(rest);
           },
-          observe: (p: string, secret: string, kind: SourceKind) => owner(kind)?.observe?.(p, secret),
+          observe: (p: string, secret: string, kind: SourceKind) => {
+            const owner = ownerOf(kind, p);
+            owner?.source.observe?.(strip(owner.prefix, p), secret);
+          },
         }
       : {}),
     emptyReads: async (from) => {
@@ -182,8 +217,9 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
       }
       return errors;
     },
+    codeowners: entries.filter((e) => e.source.codeowners),
+    ownerOf,
     progressUnit: single ? sourceDefinition(single.kind).progressUnit : 'files',
-    ...(opened.find((o) => o.codeowners)?.codeowners ? { codeowners: opened.find((o) => o.codeowners)?.codeowners } : {}),
   };
 }
 
@@ -283,13 +319,36 @@ async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flag
   return exitCodeFor(result, failOn, flags.allowIncomplete === true);
 }
 
-/** The scanned tree's CODEOWNERS, parsed; a file that cannot be read is an error of the scan. */
+/**
+ * The CODEOWNERS of each scanned folder or repository, parsed; a file that cannot be read is an
+ * error of the scan. A dir or git finding gets the owners its own source's file gives its path.
+ */
 async function readCodeowners(prepared: PreparedSource): Promise<ScanOptions['codeowners']> {
-  const found = await prepared.codeowners?.();
-  if (!found) return undefined;
-  if ('error' in found) return { ownersOf: () => [], errors: [{ target: found.file, message: found.error }] };
+  const read = await Promise.all(prepared.codeowners.map(async (e) => ({ ...e, found: await e.source.codeowners?.() })));
+  const present = read.filter((r) => r.found !== undefined);
+  if (present.length === 0) return undefined;
   const { parseCodeowners } = await import('../analyze/codeowners.js');
-  return parseCodeowners(found.text, found.file);
+  const errors: ScanError[] = [];
+  const parsed = new Map<OpenedSource, { ownersOf(p: string): Owner[] }>();
+  for (const { source, prefix, found } of present) {
+    if (!found) continue;
+    const file = prefix ? `${prefix}/${found.file}` : found.file;
+    if ('error' in found) {
+      errors.push({ target: file, message: found.error });
+      continue;
+    }
+    const co = parseCodeowners(found.text, file);
+    errors.push(...co.errors);
+    parsed.set(source, co);
+  }
+  return {
+    errors,
+    ownersOf: (p, kind) => {
+      const owner = kind ? prepared.ownerOf(kind, p) : undefined;
+      const co = owner && parsed.get(owner.source);
+      return co && owner ? co.ownersOf(owner.prefix ? p.slice(owner.prefix.length + 1) : p) : [];
+    },
+  };
 }
 
 /**

@@ -38,8 +38,9 @@ describe('scan over several sources', () => {
     expect(r.scan.command).toBe('scan');
     expect(r.scan.targets).toEqual(['dir:src', 'ci-log:logs', 'queue:dumps/kafka.jsonl', 'stdin:piped.txt']);
     const places = r.findings.map((f) => `${f.location.source}:${f.location.path}:${f.location.line}`).sort();
-    // a single folder is the root of its paths, as with `tokensprawl dir src`
-    expect(places).toEqual(['ci-log:logs/build.log:2', 'dir:app.env:1', 'queue:dumps/kafka.jsonl:1', 'stdin:piped.txt:1']);
+    // one root for the whole report (the current folder): the folder's files are under src/, so
+    // that SARIF and every path name the file from where the scan ran
+    expect(places).toEqual(['ci-log:logs/build.log:2', 'dir:src/app.env:1', 'queue:dumps/kafka.jsonl:1', 'stdin:piped.txt:1']);
     expect(r.scan.stats.messages).toBe(1);
     expect(r.errors).toEqual([]);
     expect(leakedSecret(run.stdout + run.stderr, [gh, gl])).toBeNull();
