@@ -219,7 +219,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument('<reports...>', 'JSON or SARIF reports of shards')
       .description('merge JSON or SARIF reports of shards into one'),
   )
-    .addOption(new Option('--format <format>', 'output format (default: that of the inputs)').choices(['json', 'sarif']))
+    .addOption(new Option('--format <format>', 'output format (default: that of the inputs; html from JSON inputs)').choices(['json', 'sarif', 'html']))
+    .addOption(new Option('--fail-on <severity>', 'the gate the html report shows (default low)').choices(FAIL_ON_CHOICES))
     .option('-o, --output <file>', 'write the merged report there instead of stdout')
     .option('--no-progress', 'accepted for scripts; nothing runs long')
     .option('--debug', 'stack traces for internal errors')

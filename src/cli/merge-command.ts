@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
+import type { Severity } from '../core/types.js';
 import { mergeReports } from '../merge.js';
 import { createRunRedactor } from '../scan.js';
 import { setOutputRedactor, type Io } from './io.js';
@@ -19,11 +20,11 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
   const redactor = createRunRedactor(redactWith);
   setOutputRedactor(redactor);
   const merged = raw.kind === 'sarif' ? { ...raw, sarif: redactor.value(raw.sarif) } : { ...raw, result: redactor.value(raw.result) };
-  const format = (opts['format'] as 'json' | 'sarif' | undefined) ?? merged.kind;
+  const format = (opts['format'] as 'json' | 'sarif' | 'html' | undefined) ?? merged.kind;
   let text: string;
   const warnings = [...merged.warnings];
   if (merged.kind === 'sarif') {
-    if (format === 'json') throw new UsageError('--format json: the inputs are SARIF reports, which cannot be turned back into JSON reports; merge JSON reports instead');
+    if (format !== 'sarif') throw new UsageError(`--format ${format}: the inputs are SARIF reports, which cannot be turned back into JSON reports; merge JSON reports instead`);
     text = `${JSON.stringify(merged.sarif)}\n`;
   } else if (format === 'sarif') {
     // JSON shard reports → one SARIF log, with the rules that fired as they are loaded here.
@@ -31,6 +32,11 @@ export async function runMergeCommand(reports: string[], opts: Record<string, un
     const out = renderSarif(merged.result, { rules: new Map(rules.map((r) => [r.id, r])), version: VERSION, informationUri: INFORMATION_URI });
     warnings.push(...out.warnings);
     text = out.text;
+  } else if (format === 'html') {
+    // The shards' one page: the same report a single scan writes (the gate as --fail-on says).
+    const { renderHtml } = await import('../report/html.js');
+    const failOn = (opts['failOn'] as Severity | 'none' | undefined) ?? 'low';
+    text = renderHtml(merged.result, { now: new Date(merged.result.scan.now), failOn });
   } else text = `${JSON.stringify(merged.result, null, 2)}\n`;
   for (const w of warnings) io.stderr(`tokensprawl: ${w}\n`);
   if (output) await writeReport(path.resolve(io.cwd, output), text);

@@ -105,5 +105,23 @@ describe('one credential across history, CI and a queue', () => {
     const merged = jsonReport(await runCli(['merge', ...files], { cwd: work }));
     expect(merged.scan.command).toBe('scan');
     expect((merged.credentials ?? []).map(essence)).toEqual((one.credentials ?? []).map(essence));
+
+    // …and the shards' one HTML page: a card per credential, the gate as --fail-on says, no secret
+    const html = await runCli(['merge', ...files, '--format', 'html', '--fail-on', 'critical'], { cwd: work });
+    expect(html.status).toBe(0);
+    const cards = [...html.stdout.matchAll(/<article class="card sev-[a-z]+" data-fingerprint="([0-9a-f]{16})"/g)].map((m) => m[1]);
+    expect(cards.sort()).toEqual((one.credentials ?? []).map((c) => c.fingerprint.slice(0, 16)).sort());
+    expect(html.stdout).toContain('Content-Security-Policy');
+    expect(leakedSecret(html.stdout, [jwt, KEY])).toBeNull();
+    // SARIF inputs carry no credential view to draw: a usage error naming the way out
+    const sarifFiles: string[] = [];
+    for (const [cmd, target] of sc.perSource.slice(0, 2)) {
+      const file = path.join(work, `${cmd}.sarif`);
+      await runCli([cmd, target, '--format', 'sarif', '-o', file, ...common], { cwd: work });
+      sarifFiles.push(file);
+    }
+    const refused = await runCli(['merge', ...sarifFiles, '--format', 'html'], { cwd: work });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--format html: the inputs are SARIF reports.*merge JSON reports instead/);
   });
 });
