@@ -5,6 +5,7 @@ import { compareSeverity } from '../core/severity.js';
 import { escapeControl } from '../core/redact.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
+import { provenanceWords } from './provenance.js';
 
 export interface GithubContext {
   now: Date;
@@ -50,11 +51,7 @@ function annotation(f: Finding, ctx: GithubContext): string {
     const atHead = f.presentAtHead === true ? ', still present at HEAD' : f.presentAtHead === false ? ', no longer at HEAD (still in history: rotate it)' : '';
     parts.push(`introduced in ${l.commit.slice(0, 7)} by ${l.author ?? '?'} on ${(l.date ?? '').slice(0, 10)}${atHead}`);
   }
-  for (const [k, v] of [['job', l.job], ['step', l.step], ['queue', l.queue], ['message', l.messageId], ['field', l.field]] as const) {
-    if (v !== undefined) parts.push(`${k} ${v}`);
-  }
-  if (l.partition !== undefined) parts.push(`partition ${l.partition}`);
-  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
+  parts.push(...provenanceWords(l));
   if (f.jwt) parts.push(`JWT: ${summarizeJwt(f.jwt, ctx.now)}`);
   return command(COMMAND[f.severity], props, parts.join('\n'));
 }

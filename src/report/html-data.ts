@@ -6,6 +6,7 @@ import { SEVERITY_RANK, compareSeverity, maxSeverity } from '../core/severity.js
 import type { Credential, Finding, Location, Owner, Place, ScanResult, Severity, SourceKind } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 import { shown } from './html-text.js';
+import { provenanceWords } from './provenance.js';
 
 export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -242,20 +243,8 @@ export function placeText(l: Location): string {
 
 /** Where a copy came from besides its path: commit and author, CI job and step, queue coordinates. */
 export function provenanceText(l: Location): string {
-  const parts: string[] = [];
-  if (l.commit) parts.push(`commit ${l.commit.slice(0, 12)}${l.author ? ` by ${l.author}` : ''}`);
-  if (l.provider) parts.push(l.provider);
-  if (l.workflow) parts.push(`workflow ${l.workflow}`);
-  if (l.job) parts.push(`job ${l.job}`);
-  if (l.step) parts.push(`step ${l.step}`);
-  if (l.broker) parts.push(l.broker);
-  if (l.queue) parts.push(`topic ${l.queue}`);
-  if (l.partition !== undefined) parts.push(`partition ${l.partition}`);
-  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
-  if (l.messageId) parts.push(`message ${l.messageId}`);
-  if (l.field) parts.push(`field ${l.field}`);
-  if (l.producer) parts.push(`producer ${l.producer}`);
-  return parts.join(' · ');
+  const commit = l.commit ? [`commit ${l.commit.slice(0, 12)}${l.author ? ` by ${l.author}` : ''}`] : [];
+  return [...commit, ...provenanceWords(l)].join(' · ');
 }
 
 /** One table row; every scanned string already made visible and cut (the page sets it as text). */

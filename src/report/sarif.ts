@@ -7,6 +7,7 @@ import { severityRank } from '../core/severity.js';
 import { findingTags, githubTag, sortTags, taxonOf, TAXONOMIES } from '../core/standards.js';
 import type { Credential, Finding, JwtAnalysis, Place, ScanResult, Severity } from '../core/types.js';
 import type { Rule } from '../rules/types.js';
+import { provenanceWords } from './provenance.js';
 
 export interface SarifContext {
   rules: ReadonlyMap<string, Rule>;
@@ -477,10 +478,10 @@ export function placeText(p: Place): string {
       bits.push(`in git history${l.commit ? `, commit ${shortSha(l.commit)}` : ''}${l.author ? ` by ${l.author}` : ''}`);
       break;
     case 'ci-log':
-      bits.push(`in a CI log${[l.provider, l.workflow ? `workflow ${l.workflow}` : '', l.job ? `job ${l.job}` : '', l.step ? `step ${l.step}` : ''].filter(Boolean).map((x) => `, ${x}`).join('')}`);
+      bits.push(`in a CI log${provenanceWords(l).map((x) => `, ${x}`).join('')}`);
       break;
     case 'queue':
-      bits.push(`in a queued message${[l.broker, l.queue !== undefined ? `topic ${l.queue}` : '', l.producer ? `producer ${l.producer}` : '', l.field !== undefined ? `field ${l.field}` : ''].filter(Boolean).map((x) => `, ${x}`).join('')}`);
+      bits.push(`in a queued message${provenanceWords(l).map((x) => `, ${x}`).join('')}`);
       break;
     case 'dir':
       bits.push('in the working tree');

@@ -7,6 +7,7 @@ import { escapeControl } from '../core/redact.js';
 import { compareSeverity, SEVERITIES_WORST_FIRST } from '../core/severity.js';
 import type { Finding, ScanResult, Severity } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
+import { provenanceWords } from './provenance.js';
 
 export interface SummaryContext {
   now: Date;
@@ -87,10 +88,7 @@ function findingRow(f: Finding, ctx: SummaryContext): string {
   const notes: string[] = [];
   if (l.commit && /^0+$/.test(l.commit)) notes.push('staged');
   else if (l.commit) notes.push(`commit ${code(l.commit.slice(0, 7))}${f.presentAtHead === true ? ', still at HEAD' : f.presentAtHead === false ? ', no longer at HEAD' : ''}`);
-  if (l.job) notes.push(`job ${md(l.job)}`);
-  if (l.step) notes.push(`step ${md(l.step)}`);
-  if (l.queue) notes.push(`queue ${md(l.queue)}`);
-  if (l.field) notes.push(`field ${code(l.field)}`);
+  notes.push(...provenanceWords(l, (v, label) => (label === 'field' ? code(v) : md(v))));
   if (f.decodedFrom?.length) notes.push(`decoded from ${f.decodedFrom.join(' → ')}`);
   if (f.jwt) notes.push(md(summarizeJwt(f.jwt, ctx.now)));
   return `| ${ICON[f.severity]} ${f.severity} | ${code(f.ruleId)} | ${code(`${file}:${l.line}:${l.column}`)} | ${code(f.secret.redacted)} | ${notes.join('; ')} |`;

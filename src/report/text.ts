@@ -6,6 +6,7 @@ import { escapeControlDeep } from '../core/redact.js';
 import { compareSeverity, SEVERITIES_WORST_FIRST } from '../core/severity.js';
 import type { Credential, Finding, JwtAnalysis, Owner, ScanResult, Severity } from '../core/types.js';
 import { BINDING_LABEL, claimText, relative, summarizeJwt } from './jwt-summary.js';
+import { provenanceWords } from './provenance.js';
 
 export interface TextContext {
   color: boolean;
@@ -88,14 +89,7 @@ function renderFinding(f: Finding, c: ChalkInstance, now: Date): string {
 
 function where(f: Finding): string {
   const l = f.location;
-  const parts: string[] = [];
-  if (l.job) parts.push(`job ${l.job}`);
-  if (l.step) parts.push(`step ${l.step}`);
-  if (l.queue) parts.push(`queue ${l.queue}`);
-  if (l.partition !== undefined) parts.push(`partition ${l.partition}`);
-  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
-  if (l.messageId) parts.push(`message ${l.messageId}`);
-  if (l.field) parts.push(`field ${l.field}`);
+  const parts = provenanceWords(l);
   return parts.length > 0 ? `  (${parts.join(', ')})` : '';
 }
 

@@ -83,7 +83,7 @@ describe('kcat -J (Kafka)', () => {
   it('the text report shows where in the queue', async () => {
     const text = await queue(['kcat.jsonl'], { format: 'text' });
     expect(text.status).toBe(2);
-    expect(text.stdout).toContain('queue payments.events, partition 1, offset 2208, field /payload/token');
+    expect(text.stdout).toContain('kafka, topic payments.events, partition 1, offset 2208, field /payload/token');
     expect(text.stdout).toMatch(/decoded from base64 → json/);
     expect(text.stdout).toMatch(/error kcat\.jsonl:4: /);
     expect(leakedSecret(text.stdout + text.stderr, secrets)).toBeNull();

@@ -114,7 +114,7 @@ describe('credential view in the reports', () => {
     expect(fromDir.relatedLocations.map((l: { message: { text: string } }) => l.message.text)).toEqual([
       'The same secret in git history, commit aaaaaaa by Dana Dev <dana@example.com> at 2025-03-01T10:00:00Z (config/app.env:3).',
       'The same secret in a CI log, github-actions, workflow release, job publish at 2025-04-02T08:00:00Z (logs/release.log:120).',
-      'The same secret in a queued message, kafka, topic orders, producer billing-svc, field /headers/authorization at 2025-05-03T09:00:00Z (dumps/orders.jsonl:3).',
+      'The same secret in a queued message, kafka, topic orders, partition 0, offset 42, field /headers/authorization, producer billing-svc at 2025-05-03T09:00:00Z (dumps/orders.jsonl:3).',
     ]);
     const lonely = run.results.find((r: { properties: { sha256: string } }) => r.properties.sha256 === sha('ghp_FAKE-lonely'));
     expect(lonely.relatedLocations).toBeUndefined();
