@@ -1,7 +1,7 @@
 // `.tokensprawl.yaml`: parsed as YAML, validated by ajv (every error at once), then turned into
 // the Config the scan uses (rule directories made absolute).
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
@@ -9,6 +9,7 @@ import ignore from 'ignore';
 import type * as Yaml from 'yaml';
 import { ConfigError, TargetError, describeError } from '../core/errors.js';
 import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
+import { readTextFile } from '../core/read-text.js';
 import { severityRank } from '../core/severity.js';
 import type { Severity } from '../core/types.js';
 import { isObject } from '../core/guards.js';
@@ -84,15 +85,10 @@ function libs(): { Ajv: typeof AjvClass; parseDocument: typeof Yaml.parseDocumen
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export async function loadConfig(file: string): Promise<Config> {
-  let text: string;
-  try {
-    const size = (await stat(file)).size;
-    if (size > MAX_CONFIG_BYTES) throw new ConfigError(`config ${file}: larger than ${MAX_CONFIG_BYTES} bytes (${size}): not read`);
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new TargetError(`config ${file}: cannot be read (${describeError(err)})`, { cause: err });
-  }
+  const text = await readTextFile(file, MAX_CONFIG_BYTES, `config ${file}`, {
+    tooLarge: (m) => new ConfigError(m),
+    unreadable: (m, cause) => new TargetError(m, { cause }),
+  });
   return parseConfig(text, file);
 }
 

@@ -1,11 +1,11 @@
 // Policy files (--policy FILE, and the shipped policies/default.yaml): YAML or JSON holding a
 // `policies:` list, validated by ajv with every problem at once.
-import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import type * as Yaml from 'yaml';
-import { describeError, PolicyError } from '../core/errors.js';
+import { PolicyError } from '../core/errors.js';
+import { readTextFile } from '../core/read-text.js';
 import { policyFileSchema } from '../config/schema.js';
 import type { PolicySpec } from './types.js';
 
@@ -18,15 +18,10 @@ export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 const load = createRequire(import.meta.url);
 
 export async function loadPolicyFile(file: string, label = file): Promise<PolicySpec[]> {
-  let text: string;
-  try {
-    const size = (await stat(file)).size;
-    if (size > MAX_POLICY_FILE_BYTES) throw new PolicyError(`policy ${label}: larger than ${MAX_POLICY_FILE_BYTES} bytes (${size}): not read`);
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (err instanceof PolicyError) throw err;
-    throw new PolicyError(`policy ${label}: cannot be read (${describeError(err)})`, { cause: err });
-  }
+  const text = await readTextFile(file, MAX_POLICY_FILE_BYTES, `policy ${label}`, {
+    tooLarge: (m) => new PolicyError(m),
+    unreadable: (m, cause) => new PolicyError(m, { cause }),
+  });
   return parsePolicyFile(text, label);
 }
 

@@ -2,12 +2,11 @@
 // streams and cut into bounded fragments of stripped lines (ANSI, timestamps, section markers)
 // with column maps back to the original lines.
 
-import { access, open, readdir, stat } from 'node:fs/promises';
-import { constants as fsConstants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Source, SourceItem } from '../core/types.js';
-import { TargetError, describeError } from '../core/errors.js';
+import { describeError } from '../core/errors.js';
 import { toUtf8Stream } from '../core/text-decode.js';
 import { compareLogPaths, planRunLogLayout, type LogPlacement } from './ci-log-formats.js';
 import type { Entry, ZipFile } from 'yauzl';
@@ -15,7 +14,7 @@ import { LogReader, newMaskSet, type CiLogLimits, type LogContext, type MaskSet 
 
 export { LogReader, type CiLogLimits, type LogContext, type MaskSet } from './ci-log-reader.js';
 import { listZipEntries, openZip, openZipBuffer, openZipEntry } from './zip.js';
-import type { SourceDefinition } from './source.js';
+import { checkReadableTargets, type SourceDefinition } from './source.js';
 
 export interface CiLogOptions {
   /** paths are relative to it in findings */
@@ -48,23 +47,8 @@ export function ciLogSource(paths: string[], opts: CiLogOptions): Source {
 }
 
 /** Fail fast, before any scanning, on a named path that does not exist or cannot be read. */
-export async function checkCiLogTargets(paths: string[], cwd: string): Promise<void> {
-  for (const target of paths) {
-    if (target === '-' || target === '/dev/stdin') continue; // standard input
-    const abs = path.resolve(cwd, target);
-    try {
-      await stat(abs);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const what = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be opened (${describeError(err)})`;
-      throw new TargetError(`ci-log target ${target} ${what}`, { cause: err });
-    }
-    try {
-      await access(abs, fsConstants.R_OK);
-    } catch (err) {
-      throw new TargetError(`ci-log target ${target} cannot be read (${describeError(err)})`, { cause: err });
-    }
-  }
+export function checkCiLogTargets(paths: string[], cwd: string): Promise<void> {
+  return checkReadableTargets(paths, cwd, 'ci-log target');
 }
 
 function displayPath(cwd: string, abs: string): string {

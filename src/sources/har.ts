@@ -7,10 +7,10 @@
 // (creator, pages) is scanned as raw text.
 // Format: http://www.softwareishard.com/blog/har-12-spec/ and https://w3c.github.io/web-performance/specs/HAR/Overview.html
 import { isObject } from '../core/guards.js';
-import { access, constants, open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { describeError, TargetError } from '../core/errors.js';
+import { describeError } from '../core/errors.js';
 import { MIN_SECRET_LENGTH } from '../core/decode.js';
 import { DocumentSplitter, type DocumentLayout, type DocumentPart } from '../core/json-stream.js';
 import { toUtf8Stream } from '../core/text-decode.js';
@@ -20,7 +20,7 @@ import { documentPositioner, shifted } from './queue-document.js';
 import { fieldFragments, type Positioner } from './queue-fragments.js';
 import { JsonScanError, scanLeaves, type StringLeaf } from './queue-json.js';
 import type { MessagePart } from './queue-message.js';
-import { isStdinTarget, type SourceDefinition } from './source.js';
+import { checkReadableTargets, isStdinTarget, type SourceDefinition } from './source.js';
 
 export interface HarOptions {
   /** paths in findings are relative to it */
@@ -54,19 +54,8 @@ const SKIP = new Set([
 const NAMED = /^\/(request|response)\/(headers|cookies|queryString|postData\/params)\/(\d+)\/(name|value)$/;
 
 /** Throws a TargetError naming the first path that does not exist, cannot be read or is a folder. */
-export async function checkHarTargets(paths: string[], cwd: string): Promise<void> {
-  for (const p of paths) {
-    if (isStdinTarget(p)) continue;
-    const abs = path.resolve(cwd, p);
-    try {
-      await access(abs, constants.R_OK);
-      if ((await stat(abs)).isDirectory()) throw new TargetError(`HAR file ${p} is a directory: name the .har files`);
-    } catch (err) {
-      if (err instanceof TargetError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new TargetError(`HAR file ${p} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${describeError(err)})`}`, { cause: err });
-    }
-  }
+export function checkHarTargets(paths: string[], cwd: string): Promise<void> {
+  return checkReadableTargets(paths, cwd, 'HAR file', { folders: false, folderHint: 'name the .har files' });
 }
 
 /** Fragments of every entry of the HAR files, in file order. */

@@ -2,14 +2,14 @@
 // management API "get", aws sqs receive-message, NDJSON) to fragments, one per message field.
 // Every dump is read once, as a stream (files, pipes, FIFOs, "-"): JSON lines line by line, a
 // JSON document whole under a size limit and record by record above it; nothing is held unbounded.
-import { access, constants, open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { TargetError, describeError } from '../core/errors.js';
+import { describeError } from '../core/errors.js';
 import type { Source, SourceItem } from '../core/types.js';
 import { toUtf8Stream } from '../core/text-decode.js';
 import { replay, scanDocument } from './queue-document.js';
 import { scanLines } from './queue-lines.js';
-import type { SourceDefinition } from './source.js';
+import { checkReadableTargets, type SourceDefinition } from './source.js';
 
 import type { QueueFormat } from './queue-formats.js';
 
@@ -41,18 +41,8 @@ const SNIFF_BYTES = 64 * 1024;
 type FileLayout = 'jsonl' | 'document' | 'console' | 'empty';
 
 /** Throws a TargetError naming the first path that does not exist or cannot be read. */
-export async function checkQueueTargets(paths: string[], cwd: string): Promise<void> {
-  for (const p of paths) {
-    if (isStdin(p)) continue;
-    const abs = path.resolve(cwd, p);
-    try {
-      await access(abs, constants.R_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${describeError(err)})`;
-      throw new TargetError(`queue dump ${p} ${what}`, { cause: err });
-    }
-  }
+export function checkQueueTargets(paths: string[], cwd: string): Promise<void> {
+  return checkReadableTargets(paths, cwd, 'queue dump');
 }
 
 /** Fragments of every message in the dumps; a folder is read recursively, in name order. */

@@ -3,7 +3,9 @@
 // own options, target validation, and `open`, which yields source items with typed provenance.
 // registry.ts lists the sources; the CLI commands and the multi-source `scan` are built from it.
 import type { CodeownersText } from './codeowners-file.js';
-import { UsageError } from '../core/errors.js';
+import { access, constants, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describeError, TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Source, SourceKind } from '../core/types.js';
 
 /** A flag of the source's own (e.g. git's `--since <rev>`), offered by its command and by `scan`. */
@@ -96,4 +98,24 @@ export function parseCount(flag: string, value: unknown): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${String(value)}" is not a positive whole number`);
   return n;
+}
+
+/**
+ * Before anything is scanned: every named target exists and can be read (standard input aside),
+ * else a TargetError naming the first one that cannot (exit 2). `what` names the kind of target
+ * in the message ("queue dump"); `folders: false` refuses a folder, with `folderHint` as the way out.
+ */
+export async function checkReadableTargets(paths: readonly string[], cwd: string, what: string, opts: { folders?: boolean; folderHint?: string } = {}): Promise<void> {
+  for (const p of paths) {
+    if (isStdinTarget(p)) continue;
+    const abs = path.resolve(cwd, p);
+    try {
+      await access(abs, constants.R_OK);
+      if (opts.folders === false && (await stat(abs)).isDirectory()) throw new TargetError(`${what} ${p} is a directory${opts.folderHint ? `: ${opts.folderHint}` : ''}`);
+    } catch (err) {
+      if (err instanceof TargetError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new TargetError(`${what} ${p} ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${describeError(err)})`}`, { cause: err });
+    }
+  }
 }
