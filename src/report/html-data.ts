@@ -2,11 +2,12 @@
 // credential view when the run has none, the counts of the summary, the charts' series and the
 // findings table's rows.
 import { formatDuration } from '../analyze/duration.js';
-import { SEVERITY_RANK, compareSeverity, maxSeverity } from '../core/severity.js';
-import type { Credential, Finding, Location, Owner, Place, ScanResult, Severity, SourceKind } from '../core/types.js';
+import { SEVERITY_RANK, compareSeverity } from '../core/severity.js';
+import type { Credential, Finding, Location, ScanResult, Severity, SourceKind } from '../core/types.js';
 import { summarizeJwt } from './jwt-summary.js';
 import { shown } from './html-text.js';
 import { provenanceWords } from './provenance.js';
+import { buildCredentials } from '../analyze/credentials.js';
 
 export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -31,71 +32,12 @@ export function timeOf(l: Location): string | undefined {
 
 /**
  * The run's credential view, riskiest first; when the run carries none (an older report, a
- * library caller), a plain one grouped here from the findings by secret, so the cards and the
- * sprawl map are never silently empty.
+ * library caller), the same view built here from the findings (analyze/credentials.ts), so the
+ * cards and the sprawl map are never silently empty.
  */
 export function credentialsOf(result: ScanResult): { credentials: Credential[]; derived: boolean } {
   if (result.credentials) return { credentials: [...result.credentials].sort(byRisk), derived: false };
-  const groups = new Map<string, Finding[]>();
-  for (const f of activeFindings(result)) {
-    if (isPolicyFinding(f)) continue;
-    const list = groups.get(f.secret.sha256);
-    if (list) list.push(f);
-    else groups.set(f.secret.sha256, [f]);
-  }
-  const credentials = [...groups].map(([sha, fs]) => deriveCredential(sha, fs));
-  return { credentials: credentials.sort(byRisk), derived: true };
-}
-
-function deriveCredential(sha: string, fs: Finding[]): Credential {
-  const worst = fs.reduce((w, f) => (compareSeverity(f.severity, w.severity) > 0 ? f : w));
-  const places: Place[] = fs.map((f) => {
-    const time = timeOf(f.location);
-    return { findingId: f.id, location: f.location, ...(time ? { time } : {}) };
-  });
-  const times = places.flatMap((p) => (p.time ? [p.time] : [])).sort();
-  const owners = new Map<string, Owner>();
-  const own = (o: Owner) => owners.set(`${o.kind}\u0000${o.name}`, o);
-  for (const f of fs) {
-    const l = f.location;
-    if (l.author) own({ kind: 'author', name: l.author, via: `commit ${l.commit?.slice(0, 12) ?? ''}`.trim() });
-    if (l.job || l.workflow) own({ kind: 'ci', name: [l.workflow, l.job].filter(Boolean).join(' / ') });
-    if (l.producer) own({ kind: 'queue', name: l.producer, via: 'producer' });
-    else if (l.queue) own({ kind: 'queue', name: l.queue, via: 'topic' });
-  }
-  const jwt = fs.find((f) => f.jwt)?.jwt;
-  const claims = jwt?.claims ?? {};
-  const kinds = [...new Set(fs.map((f) => f.location.source))];
-  const reasons = [...new Set(fs.flatMap((f) => f.jwt?.problems.map((p) => p.message) ?? []))];
-  if (fs.length > 1) reasons.unshift(`found in ${fs.length} places across ${kinds.length} source kind${kinds.length === 1 ? '' : 's'}`);
-  return {
-    fingerprint: sha,
-    ruleId: worst.ruleId,
-    title: worst.title,
-    redacted: worst.secret.redacted,
-    places,
-    sourceKinds: kinds,
-    owners: [...owners.values()],
-    ...(times[0] ? { firstSeen: times[0], lastSeen: times[times.length - 1] } : {}),
-    ...(fs.some((f) => f.presentAtHead === true || f.location.source === 'dir') ? { atHead: true } : {}),
-    token: jwt
-      ? {
-          kind: 'jwt',
-          ...(typeof claims.iss === 'string' ? { issuer: claims.iss } : {}),
-          ...(typeof claims.sub === 'string' ? { subject: claims.sub } : {}),
-          audience: jwt.audience,
-          ...(typeof jwt.header.alg === 'string' ? { alg: jwt.header.alg } : {}),
-          lifetimeSeconds: jwt.lifetimeSeconds,
-          issuedAt: jwt.issuedAt,
-          expiresAt: jwt.expiresAt,
-          expired: jwt.expired,
-          binding: jwt.binding,
-          signature: jwt.signature,
-        }
-      : { kind: 'opaque' },
-    risk: { level: maxSeverity(...fs.map((f) => f.severity)), reasons },
-    tags: [],
-  };
+  return { credentials: buildCredentials(result.findings).sort(byRisk), derived: true };
 }
 
 /** [key, count] sorted by count, then key. */
