@@ -229,16 +229,26 @@ export function createLineRewriter(format: LogFormat, base: { job?: string; step
 }
 
 /**
- * Values registered with the `::add-mask::` workflow command; the same shape as the
- * `ci-masked-value` rule's secret (rules/ci.yaml), so `***`, `$VAR` and quoted script text are not values.
+ * Values a log registers as secret: GitHub's `::add-mask::` workflow command (command names are
+ * case-insensitive) and Azure Pipelines' `##vso[task.setsecret]` and `##vso[task.setvariable
+ * …;issecret=true]`. The same shape as the `ci-masked-value` rule's secret (rules/ci.yaml), so
+ * `***`, `$VAR` and quoted script text are not values.
  */
 export function addMaskValues(text: string): string[] {
   const values: string[] = [];
-  for (const m of text.matchAll(/::add-mask::([^\s*$"'%][^\s"']{3,})/g)) {
-    const value = m[1];
+  for (const m of text.matchAll(MASK_COMMAND)) {
+    const value = m[1] ?? m[2];
     if (value !== undefined && !value.includes('***')) values.push(value);
   }
   return values;
+}
+
+const MASK_VALUE = `([^\\s*$"'%][^\\s"']{3,})`;
+const MASK_COMMAND = new RegExp(`::add-mask::${MASK_VALUE}|##vso\\[task\\.(?:setsecret|setvariable [^\\]]*\\bissecret=true\\b[^\\]]*)\\]${MASK_VALUE}`, 'gi');
+
+/** Whether a line may register a mask (a cheap test before addMaskValues). */
+export function mayRegisterMask(text: string): boolean {
+  return (text.includes('::') || text.includes('##')) && /::add-mask::|##vso\[task\.set(?:secret|variable)/i.test(text);
 }
 
 /** Where a file sits in a GitHub Actions run-log layout. */

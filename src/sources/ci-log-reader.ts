@@ -2,7 +2,7 @@
 // column maps back to the original), cut at a size bound or where the job/step changes.
 import { StringDecoder } from 'node:string_decoder';
 import type { Fragment, Provenance } from '../core/types.js';
-import { addMaskValues, createLineRewriter, detectLogFormat, providerOf, SNIFF_WANTED, type LineRewriter } from './ci-log-formats.js';
+import { addMaskValues, createLineRewriter, mayRegisterMask, detectLogFormat, providerOf, SNIFF_WANTED, type LineRewriter } from './ci-log-formats.js';
 
 export interface CiLogLimits {
   /** a fragment is cut after about this many characters of lines */
@@ -168,7 +168,7 @@ export class LogReader {
     this.job = r.job;
     this.step = r.step;
     this.lineTime = r.time === undefined ? NaN : Date.parse(r.time);
-    if (r.text.includes('::add-mask::')) {
+    if (mayRegisterMask(r.text)) {
       const masks = this.ctx.masks;
       for (const value of addMaskValues(r.text)) {
         if (!masks.values.has(value)) {

@@ -447,6 +447,12 @@ describe('addMaskValues', () => {
     ["echo '::add-mask::${{ steps.t.outputs.v }}'", []],
     ['::add-mask::abc', []],
     ['::add-mask::FAKE***', []],
+    // command names are case-insensitive (GitHub's workflow-command docs)
+    ['::ADD-MASK::s3cr3t-FAKE-upper', ['s3cr3t-FAKE-upper']],
+    // Azure Pipelines logging commands that declare a value secret
+    ['##vso[task.setsecret]azure-FAKE-secret', ['azure-FAKE-secret']],
+    ['##vso[task.setvariable variable=tok;issecret=true]azure-FAKE-var', ['azure-FAKE-var']],
+    ['##vso[task.setvariable variable=plain]not-a-secret', []],
   ])('%s', (text, values) => {
     expect(addMaskValues(text)).toEqual(values);
   });
