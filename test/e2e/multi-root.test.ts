@@ -1,7 +1,7 @@
 // `scan` over several repositories and folders at once: each is its own root, so its files keep
 // apart in the report (r1/…, r2/…), and each finding is judged by its own source: still at its
 // repository's HEAD or not, owned by its own CODEOWNERS.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonReport, runCli } from '../helpers/cli.js';

@@ -11,9 +11,9 @@ import { renderSummary } from '../../src/report/summary.js';
 import { renderText } from '../../src/report/text.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
-const CI: Location = { source: 'ci-log', path: 'logs/release.log', line: 3, column: 1, provider: 'github-actions', workflow: 'release', job: 'publish', step: 'Upload' };
-const QUEUE: Location = { source: 'queue', path: 'dumps/o.jsonl', line: 1, column: 1, broker: 'kafka', queue: 'orders', partition: 2, offset: 42, messageId: 'm-1', field: '/auth', producer: 'billing' };
-const RABBIT: Location = { source: 'queue', path: 'dumps/r.json', line: 1, column: 1, broker: 'rabbitmq', queue: 'payments' };
+const CI: Location = { source: 'ci-log', path: 'logs/release.log', line: 3, column: 1, endLine: 3, endColumn: 9, provider: 'github-actions', workflow: 'release', job: 'publish', step: 'Upload' };
+const QUEUE: Location = { source: 'queue', path: 'dumps/o.jsonl', line: 1, column: 1, endLine: 1, endColumn: 9, broker: 'kafka', queue: 'orders', partition: 2, offset: 42, messageId: 'm-1', field: '/auth', producer: 'billing' };
+const RABBIT: Location = { source: 'queue', path: 'dumps/r.json', line: 1, column: 1, endLine: 1, endColumn: 9, broker: 'rabbitmq', queue: 'payments' };
 
 function finding(location: Location): Finding {
   return { id: 'f'.repeat(32), ruleId: 'github-pat', title: 'GitHub token', severity: 'high', secret: { redacted: 'ghp_…FAKE', sha256: 'a'.repeat(64), length: 40 }, location };
@@ -22,10 +22,10 @@ function finding(location: Location): Finding {
 function result(findings: Finding[]): ScanResult {
   return {
     tool: { name: 'tokensprawl', version: 't' },
-    scan: { startedAt: NOW.toISOString(), now: NOW.toISOString(), command: 'scan', targets: ['x'], durationMs: 1, stats: { files: 1, bytes: 1, commits: 0, findings: findings.length } },
+    scan: { startedAt: NOW.toISOString(), now: NOW.toISOString(), command: 'scan', targets: ['x'], durationMs: 1, stats: { files: 1, bytes: 1, commits: 0, messages: 0 } },
     findings,
     errors: [],
-  } as ScanResult;
+  };
 }
 
 describe('provenance parts', () => {
@@ -33,7 +33,7 @@ describe('provenance parts', () => {
     expect(provenanceWords(CI)).toEqual(['github-actions', 'workflow release', 'job publish', 'step Upload']);
     expect(provenanceWords(QUEUE)).toEqual(['kafka', 'topic orders', 'partition 2', 'offset 42', 'message m-1', 'field /auth', 'producer billing']);
     expect(provenanceWords(RABBIT)).toEqual(['rabbitmq', 'queue payments']);
-    expect(provenanceParts({ source: 'dir', path: 'a', line: 1, column: 1 })).toEqual([]);
+    expect(provenanceParts({ source: 'dir', path: 'a', line: 1, column: 1, endLine: 1, endColumn: 2 })).toEqual([]);
   });
 
   it('every reporter shows every part', () => {
