@@ -180,7 +180,9 @@ let configValidator: ValidateFunction<RawConfig> | undefined;
 export function parseConfig(text: string, file: string): Config {
   const { Ajv, parseDocument, visit } = libs();
   if (text.length > MAX_CONFIG_BYTES) throw configError(file, [`larger than ${MAX_CONFIG_BYTES} characters: not read`]);
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': the yaml package's warnings go to process.emitWarning and quote the file
+  // (an unknown tag `!<anything>`), which may hold a secret; errors are described below.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const at = e.linePos?.[0];

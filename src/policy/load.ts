@@ -30,7 +30,8 @@ export function parsePolicyFile(text: string, label: string): PolicySpec[] {
   const { Ajv } = load('ajv') as { Ajv: typeof AjvClass };
   const { parseDocument } = load('yaml') as typeof Yaml;
   if (text.length > MAX_POLICY_FILE_BYTES) throw new PolicyError(`policy ${label}: larger than ${MAX_POLICY_FILE_BYTES} characters: not read`);
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // no warnings on stderr: they quote the file (see config/load.ts)
+  const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e?.linePos?.[0];

@@ -199,7 +199,8 @@ async function validateFiles(files: string[], texts: string[], problems: string[
     const shown = displayPath(file);
     let doc: unknown;
     try {
-      doc = parseYaml(texts[i] ?? '');
+      // no warnings on stderr: they quote the file (see config/load.ts)
+      doc = parseYaml(texts[i] ?? '', { logLevel: 'error' });
     } catch (err) {
       const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
       problems.push(`${shown}${where}: ${err instanceof YAMLParseError ? describeYamlError(err.message) : 'not YAML'}`);

@@ -59,3 +59,28 @@ describe('YAML errors never quote the file', () => {
     expect(describeYamlError('Map keys must be unique at line 2, column 1:')).toBe('Map keys must be unique');
   });
 });
+
+describe('YAML warnings never reach stderr', () => {
+  // The yaml package reports an unknown tag (`!<anything>`) as a process warning quoting it; the
+  // fuzzer found it printing a token-shaped tag. Config, policy and rule files parse silently.
+  it('an unknown tag holding a token in a config, a policy file or a rule file', async () => {
+    const seen: string[] = [];
+    const listen = (w: Error): void => {
+      seen.push(`${w.name}: ${w.message}`);
+    };
+    process.on('warning', listen);
+    try {
+      thrown(() => parseConfig(`allow: !${secret} x\n`, 'tree/.tokensprawl.yaml'));
+      const { parsePolicyFile } = await import('../../src/policy/load.js');
+      thrown(() => parsePolicyFile(`policies: !${secret} []\n`, 'p.yaml'));
+      const dir = mkdtempSync(path.join(tmpdir(), 'tokensprawl-yaml-warn-'));
+      writeFileSync(path.join(dir, 'r.yaml'), `rules: !${secret} []\n`);
+      await loadRules({ builtin: false, dirs: [dir] }).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(seen.filter((w) => w.includes(secret))).toEqual([]);
+  });
+});
