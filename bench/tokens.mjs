@@ -1,31 +1,13 @@
-// Deterministic, format-correct, visibly fake tokens for the benchmark corpora: a plain-JS
-// port of test/helpers/fake-tokens.ts (the bench runs on dist/ and must not load TypeScript),
-// plus `plantLine`, which wraps a token in a realistic line of code, config or log.
+// Deterministic, format-correct, visibly fake tokens for the benchmark corpora, in plain JS (the
+// bench runs on dist/ and loads no TypeScript); the same seeds as test/helpers/fake-tokens.ts
+// (both draw from test/helpers/pseudo-random.mjs), plus `plantLine`, which wraps a token in a realistic line of code, config or log.
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 
-const DIGITS = '0123456789';
-const HEX = '0123456789abcdef';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const LETTERS = UPPER + LOWER;
-const ALNUM = DIGITS + LETTERS;
-const BASE64URL = ALNUM + '-_';
-const BASE64 = ALNUM + '+/';
-const BASE32 = UPPER + '234567';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+import { ALNUM, BASE32, BASE64, BASE64URL, DIGITS, HEX, LETTERS, LOWER, pseudoRandom, UPPER } from '../test/helpers/pseudo-random.mjs';
 
-export function pseudoRandom(charset, n, seed, label = '') {
-  let out = '';
-  for (let block = 0; out.length < n; block++) {
-    const bytes = createHash('sha256').update(`${label}:${String(seed)}:${block}`).digest();
-    for (const b of bytes) {
-      if (out.length === n) break;
-      out += charset[b % charset.length];
-    }
-  }
-  return out;
-}
+export { pseudoRandom };
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 // The scanner's own checksum code (built into dist/ before the bench runs).
 export { crc32Base62 } from '../dist/detect/checksum.js';
