@@ -3,31 +3,10 @@
 // allows, the random part starts with FAKE (or a 0000 run for hex formats), and checksummed
 // formats (GitHub, npm: CRC-32/base62; Grafana: CRC-32 little-endian hex) carry a correct
 // checksum so that checksum gates pass.
-import { createHash } from 'node:crypto';
 import { crc32Base62, crc32HexLe } from '../../src/detect/checksum.js';
+import { ALNUM, BASE32, BASE64, BASE64URL, DIGITS, HEX, LETTERS, pseudoRandom, UPPER } from './pseudo-random.mjs';
 
-const DIGITS = '0123456789';
-const HEX = '0123456789abcdef';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const LETTERS = UPPER + LOWER;
-const ALNUM = DIGITS + LETTERS;
-const BASE64URL = ALNUM + '-_';
-const BASE64 = ALNUM + '+/';
-const BASE32 = UPPER + '234567';
-
-/** `n` characters of `charset`, derived from sha256(label:seed:counter) blocks. */
-export function pseudoRandom(charset: string, n: number, seed: string | number, label = ''): string {
-  let out = '';
-  for (let block = 0; out.length < n; block++) {
-    const bytes = createHash('sha256').update(`${label}:${String(seed)}:${block}`).digest();
-    for (const b of bytes) {
-      if (out.length === n) break;
-      out += charset[b % charset.length];
-    }
-  }
-  return out;
-}
+export { pseudoRandom };
 
 export type GithubPrefix = 'ghp' | 'gho' | 'ghu' | 'ghs' | 'ghr';
 
