@@ -1,8 +1,9 @@
-// Edge cases found in review, each through the built CLI.
+// Edge cases found in review, each through the CLI in process (runCli); the TZ case spawns the
+// built binary, since TZ is read from the real process environment.
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, jsonReport } from '../helpers/cli.js';
+import { cli, jsonReport, runCli } from '../helpers/cli.js';
 import { fakeGithubToken, fakeNpmToken } from '../helpers/fake-tokens.js';
 import { leakedSecret } from '../helpers/secrets.js';
 import { tmpTree } from '../helpers/tmp.js';
@@ -10,11 +11,11 @@ import { tmpTree } from '../helpers/tmp.js';
 const NOW = '2026-01-01T00:00:00Z';
 
 describe('edge cases', () => {
-  it('-o to a path that cannot be written exits 2 before scanning, naming it', () => {
+  it('-o to a path that cannot be written exits 2 before scanning, naming it', async () => {
     const t = tmpTree({ 'a.txt': 'x' });
     try {
       for (const out of ['/nonexistent-dir/report.json', t.dir]) {
-        const run = cli(['dir', t.dir, '-o', out]);
+        const run = await runCli(['dir', t.dir, '-o', out]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain(out);
         expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -24,14 +25,14 @@ describe('edge cases', () => {
     }
   });
 
-  it('finds checksummed tokens inside URL-encoded text (access logs, OAuth callbacks)', () => {
+  it('finds checksummed tokens inside URL-encoded text (access logs, OAuth callbacks)', async () => {
     const gh = fakeGithubToken('ghp', 'url-encoded');
     const npm = fakeNpmToken('url-encoded');
     const t = tmpTree({
       'access.log': `GET /cb?q=%7B%22token%22%3A%22${gh}%22%7D HTTP/1.1\nPOST /x Authorization%3A%20Bearer%20${npm} 200\n`,
     });
     try {
-      const r = jsonReport(cli(['dir', t.dir, '--format', 'json', '--now', NOW]));
+      const r = jsonReport(await runCli(['dir', t.dir, '--format', 'json', '--now', NOW]));
       expect(r.findings.map((f) => [f.ruleId, f.location.line])).toEqual([
         ['github-pat', 1],
         ['npm-token', 2],
@@ -41,11 +42,11 @@ describe('edge cases', () => {
     }
   });
 
-  it('a provider rule beats ci-masked-value on an ::add-mask:: line', () => {
+  it('a provider rule beats ci-masked-value on an ::add-mask:: line', async () => {
     const gh = fakeGithubToken('ghp', 'masked-provider');
     const t = tmpTree({ 'job.log': `2024-05-01T12:00:00.0000000Z ::add-mask::${gh}\n2024-05-01T12:00:01.0000000Z token is ${gh}\n` });
     try {
-      const r = jsonReport(cli(['ci-log', path.join(t.dir, 'job.log'), '--format', 'json', '--now', NOW]));
+      const r = jsonReport(await runCli(['ci-log', path.join(t.dir, 'job.log'), '--format', 'json', '--now', NOW]));
       expect(r.findings.map((f) => f.ruleId)).toEqual(['github-pat', 'github-pat']);
       expect(new Set(r.findings.map((f) => f.id)).size).toBe(1);
     } finally {
@@ -53,11 +54,11 @@ describe('edge cases', () => {
     }
   });
 
-  it('a file given twice is scanned once', () => {
+  it('a file given twice is scanned once', async () => {
     const t = tmpTree({ 'a.txt': `t=${fakeGithubToken('ghp', 'twice')}\n` });
     try {
       const f = path.join(t.dir, 'a.txt');
-      const r = jsonReport(cli(['dir', f, f, `${t.dir}/./a.txt`, '--format', 'json']));
+      const r = jsonReport(await runCli(['dir', f, f, `${t.dir}/./a.txt`, '--format', 'json']));
       expect(r.scan.stats.files).toBe(1);
       expect(r.findings).toHaveLength(1);
     } finally {
@@ -65,10 +66,10 @@ describe('edge cases', () => {
     }
   });
 
-  it('--no-builtin-rules with no rule loaded is a usage error, not a clean pass', () => {
+  it('--no-builtin-rules with no rule loaded is a usage error, not a clean pass', async () => {
     const t = tmpTree({ 'empty/.keep': '', 'a.txt': 'x' });
     try {
-      const run = cli(['dir', t.dir, '--no-builtin-rules', '--rules', path.join(t.dir, 'empty')]);
+      const run = await runCli(['dir', t.dir, '--no-builtin-rules', '--rules', path.join(t.dir, 'empty')]);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('no rules loaded');
     } finally {
@@ -76,6 +77,7 @@ describe('edge cases', () => {
     }
   });
 
+  // spawns: TZ must be the child process's real environment
   it('--now without a zone is UTC whatever TZ says', () => {
     const t = tmpTree({ 'a.txt': 'x' });
     try {
@@ -86,18 +88,18 @@ describe('edge cases', () => {
     }
   });
 
-  it('--no-progress is accepted before the command and after rules', () => {
-    expect(cli(['--no-progress', 'rules', 'list']).status).toBe(0);
-    expect(cli(['rules', '--no-progress', 'list']).status).toBe(0);
+  it('--no-progress is accepted before the command and after rules', async () => {
+    expect((await runCli(['--no-progress', 'rules', 'list'])).status).toBe(0);
+    expect((await runCli(['rules', '--no-progress', 'list'])).status).toBe(0);
     const t = tmpTree({ 'a.txt': 'x' });
     try {
-      expect(cli(['--no-progress', 'dir', t.dir]).status).toBe(0);
+      expect((await runCli(['--no-progress', 'dir', t.dir])).status).toBe(0);
     } finally {
       t.cleanup();
     }
   });
 
-  it('no raw secret in config, rules, baseline or JWKS error messages', () => {
+  it('no raw secret in config, rules, baseline or JWKS error messages', async () => {
     const gh = fakeGithubToken('ghp', 'in-an-error');
     const t = tmpTree({
       'scan/a.txt': 'x',
@@ -108,10 +110,10 @@ describe('edge cases', () => {
     });
     try {
       const runs = [
-        cli(['dir', path.join(t.dir, 'scan')]),
-        cli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--rules', path.join(t.dir, 'rules')]),
-        cli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--baseline', path.join(t.dir, 'baseline.json')]),
-        cli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--jwks', path.join(t.dir, 'jwks.json')]),
+        await runCli(['dir', path.join(t.dir, 'scan')]),
+        await runCli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--rules', path.join(t.dir, 'rules')]),
+        await runCli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--baseline', path.join(t.dir, 'baseline.json')]),
+        await runCli(['dir', path.join(t.dir, 'scan', 'a.txt'), '--jwks', path.join(t.dir, 'jwks.json')]),
       ];
       for (const run of runs) {
         expect(run.status).toBe(2);
@@ -123,14 +125,14 @@ describe('edge cases', () => {
     }
   });
 
-  it('the SARIF uri of `dir sub` is relative to where the scan ran, so code scanning finds the file', () => {
+  it('the SARIF uri of `dir sub` is relative to where the scan ran, so code scanning finds the file', async () => {
     const t = tmpTree({ 'sub/keep/y.txt': `t=${fakeGithubToken('ghp', 'sarif-prefix')}\n` });
     try {
-      const run = cli(['dir', 'sub', '--format', 'sarif'], { cwd: t.dir });
+      const run = await runCli(['dir', 'sub', '--format', 'sarif'], { cwd: t.dir });
       const sarif = JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
       expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('sub/keep/y.txt');
       // the JSON report keeps paths relative to the scanned root, as SPEC says
-      expect(jsonReport(cli(['dir', 'sub', '--format', 'json'], { cwd: t.dir })).findings[0]?.location.path).toBe('keep/y.txt');
+      expect(jsonReport(await runCli(['dir', 'sub', '--format', 'json'], { cwd: t.dir })).findings[0]?.location.path).toBe('keep/y.txt');
     } finally {
       t.cleanup();
     }
