@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/types.js';
-import { cli, jsonReport } from '../helpers/cli.js';
+import { jsonReport, runCli } from '../helpers/cli.js';
 import { fakeGithubToken, fakeNpmToken } from '../helpers/fake-tokens.js';
 import { buildRepo, type Author, type TestRepo } from '../helpers/git-repo.js';
 
@@ -27,8 +27,8 @@ beforeAll(() => {
 afterAll(() => repo?.cleanup());
 
 describe('credential view, end to end', () => {
-  it('git: one credential per secret, owners from authors and CODEOWNERS at HEAD, times from commits, atHead', () => {
-    const run = cli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']);
+  it('git: one credential per secret, owners from authors and CODEOWNERS at HEAD, times from commits, atHead', async () => {
+    const run = await runCli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']);
     expect(run.stderr).toBe('');
     const report = jsonReport(run);
     expect(run.stdout).not.toContain(SHARED);
@@ -51,14 +51,14 @@ describe('credential view, end to end', () => {
     expect(gone?.atHead).toBe(false);
     expect(gone?.risk.reasons).toContain('removed from HEAD but still in git history');
     // text opens with the to-do list
-    const text = cli(['git', repo.dir, '--now', NOW, '--jobs', '1', '--no-progress']).stdout;
+    const text = (await runCli(['git', repo.dir, '--now', NOW, '--jobs', '1', '--no-progress'])).stdout;
     expect(text.split('\n')[0]).toBe('2 credentials to revoke, riskiest first:');
     expect(text).not.toContain(SHARED);
   });
 
-  it('dir: a CODEOWNERS line that does not parse is an error naming file and line; other owners still shown', () => {
+  it('dir: a CODEOWNERS line that does not parse is an error naming file and line; other owners still shown', async () => {
     writeFileSync(path.join(repo.dir, '.github/CODEOWNERS'), '* @acme/everyone\n/deploy/ not-an-owner\n');
-    const run = cli(['dir', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']);
+    const run = await runCli(['dir', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']);
     const report = jsonReport(run);
     expect(run.status).toBe(2);
     expect(report.errors).toEqual([expect.objectContaining({ target: '.github/CODEOWNERS:2' })]);
@@ -69,8 +69,8 @@ describe('credential view, end to end', () => {
 });
 
 describe('SARIF end to end', () => {
-  it('relatedLocations point at the other places of the same credential', () => {
-    const run = cli(['git', repo.dir, '--format', 'sarif', '--now', NOW, '--jobs', '1', '--no-progress']);
+  it('relatedLocations point at the other places of the same credential', async () => {
+    const run = await runCli(['git', repo.dir, '--format', 'sarif', '--now', NOW, '--jobs', '1', '--no-progress']);
     const sarif = JSON.parse(run.stdout) as { runs: Array<{ taxonomies: unknown[]; results: Array<{ ruleId: string; relatedLocations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
     const run0 = sarif.runs[0]!;
     expect(run0.taxonomies).toHaveLength(2);
@@ -80,16 +80,16 @@ describe('SARIF end to end', () => {
 });
 
 describe('merge end to end', () => {
-  it('merged reports carry the credentials of the merged findings', () => {
-    const a = cli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress', '--shard', '1/2']);
-    const b = cli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress', '--shard', '2/2']);
-    const whole = jsonReport(cli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']));
+  it('merged reports carry the credentials of the merged findings', async () => {
+    const a = await runCli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress', '--shard', '1/2']);
+    const b = await runCli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress', '--shard', '2/2']);
+    const whole = jsonReport(await runCli(['git', repo.dir, '--format', 'json', '--now', NOW, '--jobs', '1', '--no-progress']));
     // inside the throwaway repository (removed with it); history scans read commits, not these
     const fa = path.join(repo.dir, 'shard-a.json');
     const fb = path.join(repo.dir, 'shard-b.json');
     writeFileSync(fa, a.stdout);
     writeFileSync(fb, b.stdout);
-    const merged = jsonReport<ScanResult>(cli(['merge', fa, fb]));
+    const merged = jsonReport<ScanResult>(await runCli(['merge', fa, fb]));
     expect(merged.credentials).toEqual(whole.credentials);
   });
 });

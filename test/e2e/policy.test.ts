@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SarifLog } from '../../src/report/sarif.js';
-import { cli, jsonReport, type CliRun } from '../helpers/cli.js';
+import { jsonReport, runCli, type CliRun } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
 import { sarifSchemaErrors } from '../helpers/sarif-schema.js';
 import { tmpTrees } from '../helpers/tmp.js';
@@ -36,8 +36,8 @@ const POLICIES = `policies:
     message: Token from a foreign issuer
 `;
 
-function scan(dir: string, args: string[], format = 'json'): CliRun {
-  return cli(['dir', dir, '--jobs', '1', '--format', format, '--now', NOW, '--no-progress', ...args]);
+async function scan(dir: string, args: string[], format = 'json'): Promise<CliRun> {
+  return await runCli(['dir', dir, '--jobs', '1', '--format', format, '--now', NOW, '--no-progress', ...args]);
 }
 
 describe('--policy: violations are policy/<id> findings in every format', () => {
@@ -45,8 +45,8 @@ describe('--policy: violations are policy/<id> findings in every format', () => 
   const policyDir = tree({ 'team.yaml': POLICIES });
   const policyFile = `${policyDir}/team.yaml`;
 
-  it('JSON: one finding per violated policy, at the credential, with the policy severity and message', () => {
-    const run = scan(dir, ['--policy', policyFile]);
+  it('JSON: one finding per violated policy, at the credential, with the policy severity and message', async () => {
+    const run = await scan(dir, ['--policy', policyFile]);
     expect(run.status).toBe(1);
     const report = jsonReport(run);
     expect(report.errors).toEqual([]);
@@ -66,15 +66,15 @@ describe('--policy: violations are policy/<id> findings in every format', () => 
     expect(run.stdout).not.toContain(PAT);
   });
 
-  it('text names each policy finding', () => {
-    const run = scan(dir, ['--policy', policyFile], 'text');
+  it('text names each policy finding', async () => {
+    const run = await scan(dir, ['--policy', policyFile], 'text');
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/CRITICAL\s+policy\/unbound-write\s+Unbound token with a write scope/);
     expect(run.stdout).not.toContain(WRITE_TOKEN);
   });
 
-  it('SARIF: results with ruleId policy/<id> and a rule for each, valid against the schema', () => {
-    const run = scan(dir, ['--policy', policyFile], 'sarif');
+  it('SARIF: results with ruleId policy/<id> and a rule for each, valid against the schema', async () => {
+    const run = await scan(dir, ['--policy', policyFile], 'sarif');
     const log = JSON.parse(run.stdout) as SarifLog;
     const results = log.runs[0]?.results ?? [];
     expect(results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['policy/unbound-write', 'policy/foreign-issuer']));
@@ -83,29 +83,29 @@ describe('--policy: violations are policy/<id> findings in every format', () => 
     expect(sarifSchemaErrors(log)).toEqual([]);
   });
 
-  it('the gate counts them: --fail-on critical exits 1 only because of the policy', () => {
-    const without = scan(dir, ['--fail-on', 'critical']);
+  it('the gate counts them: --fail-on critical exits 1 only because of the policy', async () => {
+    const without = await scan(dir, ['--fail-on', 'critical']);
     expect(without.status).toBe(0);
-    expect(scan(dir, ['--fail-on', 'critical', '--policy', policyFile]).status).toBe(1);
+    expect((await scan(dir, ['--fail-on', 'critical', '--policy', policyFile])).status).toBe(1);
   });
 
-  it('a baseline of the report drops them like any finding', () => {
-    const first = scan(dir, ['--policy', policyFile]);
+  it('a baseline of the report drops them like any finding', async () => {
+    const first = await scan(dir, ['--policy', policyFile]);
     const baseDir = tree({ 'base.json': first.stdout });
-    const again = scan(dir, ['--policy', policyFile, '--baseline', `${baseDir}/base.json`]);
+    const again = await scan(dir, ['--policy', policyFile, '--baseline', `${baseDir}/base.json`]);
     expect(again.status).toBe(0);
     expect(jsonReport(again).findings).toEqual([]);
   });
 
-  it('a policy that fails at run time on one credential is an errors entry naming it; the scan goes on', () => {
+  it('a policy that fails at run time on one credential is an errors entry naming it; the scan goes on', async () => {
     const p = tree({ 'p.yaml': 'policies:\n  - id: needs-issuer\n    when: \'token.issuer == "x"\'\n    severity: high\n    message: m\n' });
-    const run = scan(dir, ['--policy', `${p}/p.yaml`]);
+    const run = await scan(dir, ['--policy', `${p}/p.yaml`]);
     expect(run.status).toBe(2);
     const report = jsonReport(run);
     expect(report.errors).toEqual([{ target: 'policy needs-issuer', message: expect.stringMatching(/could not be evaluated on 1 credential; first: credential ghp_.*No such key: issuer/) }]);
     expect(report.findings.some((f) => f.ruleId === 'github-pat')).toBe(true);
     expect(JSON.stringify(report)).not.toContain(PAT);
-    expect(scan(dir, ['--policy', `${p}/p.yaml`, '--allow-incomplete']).status).toBe(1);
+    expect((await scan(dir, ['--policy', `${p}/p.yaml`, '--allow-incomplete'])).status).toBe(1);
   });
 });
 
@@ -116,24 +116,24 @@ describe('a bad policy stops the run before the scan: exit 2, one line', () => {
     ['a type error', "policies:\n  - id: typo\n    when: 'token.isuer == \"x\"'\n    severity: high\n    message: m\n", /^tokensprawl: policy bad\.yaml: policy "typo": when, line 1, column \d+: No such key: isuer\n$/],
     ['a schema error', 'policies:\n  - id: x\n    when: true\n    severity: urgent\n', /^tokensprawl: policy bad\.yaml: .*policies\/0 \(policy "x"\)\/when must be string.*severity must be one of/],
     ['not YAML', 'policies: [\n', /^tokensprawl: policy bad\.yaml: invalid YAML at line \d+, column \d+\n$/],
-  ])('%s', (_n, text, stderr) => {
+  ])('%s', async (_n, text, stderr) => {
     const p = tree({ 'bad.yaml': text });
-    const run = cli(['dir', dir, '--policy', 'bad.yaml', '--format', 'json', '--no-progress'], { cwd: p });
+    const run = await runCli(['dir', dir, '--policy', 'bad.yaml', '--format', 'json', '--no-progress'], { cwd: p });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(stderr);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a missing policy file', () => {
-    const run = cli(['dir', dir, '--policy', '/nonexistent/p.yaml', '--no-progress']);
+  it('a missing policy file', async () => {
+    const run = await runCli(['dir', dir, '--policy', '/nonexistent/p.yaml', '--no-progress']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^tokensprawl: policy \/nonexistent\/p\.yaml: cannot be read/);
   });
 
-  it('a hostile expression (deeply nested) in a trusted config', () => {
+  it('a hostile expression (deeply nested) in a trusted config', async () => {
     const cfg = tree({ 'c.yaml': `policies:\n  - id: deep\n    when: '${'('.repeat(400)}true${')'.repeat(400)}'\n    severity: low\n    message: m\n` });
-    const run = cli(['dir', dir, '--config', `${cfg}/c.yaml`, '--no-progress']);
+    const run = await runCli(['dir', dir, '--config', `${cfg}/c.yaml`, '--no-progress']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/policy "deep": when, line 1, column \d+: Exceeded maxDepth/);
   });
@@ -143,43 +143,43 @@ describe('default policies from the config', () => {
   const dir = tree({ 'app.env': `TOKEN=${fakeJwt({ iss: 'https://login.example.com', iat: NOW_S - 60, exp: NOW_S + 600 })}\n` });
   const problems = (run: CliRun): string[] => (jsonReport(run).findings.find((f) => f.ruleId === 'jwt')?.jwt?.problems ?? []).map((p) => p.id).sort();
 
-  it('turned off from --config: the problem is gone', () => {
-    expect(problems(scan(dir, []))).toEqual(['no-audience', 'unbound']);
+  it('turned off from --config: the problem is gone', async () => {
+    expect(problems(await scan(dir, []))).toEqual(['no-audience', 'unbound']);
     const cfg = tree({ 'c.yaml': 'policies:\n  - id: no-audience\n    enabled: false\n' });
-    expect(problems(scan(dir, ['--config', `${cfg}/c.yaml`]))).toEqual(['unbound']);
+    expect(problems(await scan(dir, ['--config', `${cfg}/c.yaml`]))).toEqual(['unbound']);
   });
 
-  it('tuned from a --policy file: the severity follows', () => {
+  it('tuned from a --policy file: the severity follows', async () => {
     const p = tree({ 'p.yaml': 'policies:\n  - id: no-audience\n    severity: critical\n' });
-    const run = scan(dir, ['--policy', `${p}/p.yaml`]);
+    const run = await scan(dir, ['--policy', `${p}/p.yaml`]);
     const f = jsonReport(run).findings.find((x) => x.ruleId === 'jwt');
     expect(f?.jwt?.problems.find((x) => x.id === 'no-audience')?.severity).toBe('critical');
     expect(f?.severity).toBe('critical');
   });
 
-  it('a .tokensprawl.yaml in the scanned tree cannot turn one off, but may add a policy', () => {
+  it('a .tokensprawl.yaml in the scanned tree cannot turn one off, but may add a policy', async () => {
     const t = tree({
       'app.env': `TOKEN=${WRITE_TOKEN}\n`,
       '.tokensprawl.yaml': 'policies:\n  - id: unbound\n    enabled: false\n  - id: tree-added\n    when: \'token.kind == "jwt"\'\n    severity: low\n    message: Added by the tree\n',
     });
-    const run = scan(t, []);
+    const run = await scan(t, []);
     const report = jsonReport(run);
     expect(problems(run)).toContain('unbound');
     expect(report.findings.map((f) => f.ruleId)).toContain('policy/tree-added');
     expect(report.scan.notes?.join('\n')).toMatch(/may only add policies.*not applied: unbound/);
     // --no-repo-config: not read at all
-    expect(jsonReport(scan(t, ['--no-repo-config'])).findings.map((f) => f.ruleId)).not.toContain('policy/tree-added');
+    expect(jsonReport(await scan(t, ['--no-repo-config'])).findings.map((f) => f.ruleId)).not.toContain('policy/tree-added');
   });
 });
 
 describe('tokensprawl policy test', () => {
-  it('exit 0 when every example holds', () => {
-    const run = cli(['policy', 'test', 'policies/default.yaml', '--no-progress']);
+  it('exit 0 when every example holds', async () => {
+    const run = await runCli(['policy', 'test', 'policies/default.yaml', '--no-progress']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^7 policies, \d+ examples checked, 0 failed\npolicies: 7 passed, 0 failed\n$/);
   });
 
-  it('exit 1 naming policy and example when one fails', () => {
+  it('exit 1 naming policy and example when one fails', async () => {
     const p = tree({
       'p.yaml': `policies:
   - id: over-1h
@@ -197,7 +197,7 @@ describe('tokensprawl policy test', () => {
     enabled: false
 `,
     });
-    const run = cli(['policy', 'test', 'p.yaml'], { cwd: p });
+    const run = await runCli(['policy', 'test', 'p.yaml'], { cwd: p });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       [
@@ -212,14 +212,14 @@ describe('tokensprawl policy test', () => {
     );
   });
 
-  it('tests a tuned default with the default examples', () => {
+  it('tests a tuned default with the default examples', async () => {
     const p = tree({ 'p.yaml': 'policies:\n  - id: long-lifetime\n    severity: high\n' });
-    expect(cli(['policy', 'test', 'p.yaml'], { cwd: p }).status).toBe(0);
+    expect((await runCli(['policy', 'test', 'p.yaml'], { cwd: p })).status).toBe(0);
   });
 
-  it('exit 2 on a parse or type error, naming file, policy and position', () => {
+  it('exit 2 on a parse or type error, naming file, policy and position', async () => {
     const p = tree({ 'p.yaml': "policies:\n  - id: x\n    when: 'token.scopes > 1'\n    severity: low\n    message: m\n" });
-    const run = cli(['policy', 'test', 'p.yaml'], { cwd: p });
+    const run = await runCli(['policy', 'test', 'p.yaml'], { cwd: p });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^tokensprawl: policy p\.yaml: policy "x": when, line 1, column \d+: no such overload/);
   });
