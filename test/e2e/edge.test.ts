@@ -1,5 +1,5 @@
-// Edge cases found in review, each through the CLI in process (runCli); the time-zone case
-// spawns the built binary, since TZ is read once per process.
+// Edge cases found in review, each through the CLI in process (runCli); the TZ case spawns the
+// built binary, since TZ is read from the real process environment.
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +77,8 @@ describe('edge cases', () => {
     }
   });
 
-  it('--now without a zone is UTC whatever TZ says', async () => {
+  // spawns: TZ must be the child process's real environment
+  it('--now without a zone is UTC whatever TZ says', () => {
     const t = tmpTree({ 'a.txt': 'x' });
     try {
       const r = jsonReport(cli(['dir', t.dir, '--format', 'json', '--now', '2026-01-01T00:00:00'], { env: { TZ: 'America/New_York' } }));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/types.js';
 import type { SarifLog } from '../../src/report/sarif.js';
-import { BIN, cli, jsonReport, ROOT, type CliRun } from '../helpers/cli.js';
+import { BIN, cli, jsonReport, ROOT, runCli, type CliRun } from '../helpers/cli.js';
 import { fakeGithubToken, fakeNpmToken, fakeSlackWebhook, fakeStripe } from '../helpers/fake-tokens.js';
 import { buildRepo, type TestRepo } from '../helpers/git-repo.js';
 import { sarifSchemaErrors } from '../helpers/sarif-schema.js';
@@ -33,15 +33,21 @@ function fakeJwt(lifetime: number, seed: string): string {
   return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}.${sig}`;
 }
 
-/** One scan; one worker unless the args say otherwise (worker start-up is most of a small scan). */
-function scan(command: string, args: string[], opts: { cwd?: string; format?: string } = {}): CliRun {
-  const jobs = args.includes('--jobs') ? [] : ['--jobs', '1'];
-  return cli([command, ...args, ...jobs, '--format', opts.format ?? 'json', '--now', NOW, '--no-progress'], opts.cwd ? { cwd: opts.cwd } : {});
+/**
+ * One scan, in process (runCli); one worker unless the args say otherwise. More than one job
+ * needs the worker threads of dist/ and real CPUs, so those scans spawn the built binary.
+ */
+async function scan(command: string, args: string[], opts: { cwd?: string; format?: string } = {}): Promise<CliRun> {
+  const at = args.indexOf('--jobs');
+  const jobs = at < 0 ? ['--jobs', '1'] : [];
+  const argv = [command, ...args, ...jobs, '--format', opts.format ?? 'json', '--now', NOW, '--no-progress'];
+  const o = opts.cwd ? { cwd: opts.cwd } : {};
+  return at < 0 || args[at + 1] === '1' ? runCli(argv, o) : cli(argv, o);
 }
 
 /** The same scan run once per file: several describes compare against the whole-scan reports. */
-const memo = new Map<string, CliRun>();
-function scanOnce(command: string, args: string[], opts: { cwd?: string; format?: string } = {}): CliRun {
+const memo = new Map<string, Promise<CliRun>>();
+async function scanOnce(command: string, args: string[], opts: { cwd?: string; format?: string } = {}): Promise<CliRun> {
   const key = JSON.stringify([command, args, opts]);
   const hit = memo.get(key) ?? scan(command, args, opts);
   memo.set(key, hit);
@@ -89,10 +95,10 @@ describe('SARIF for GitHub code scanning', () => {
     let sarif: SarifLog;
     let sarifRun: CliRun;
     let json: ScanResult;
-    beforeAll(() => {
-      sarifRun = scanOnce(c.command, [...c.args(), '--sarif-category', `tokensprawl-${c.name}`], { format: 'sarif', ...(c.cwd ? { cwd: c.cwd } : {}) });
+    beforeAll(async () => {
+      sarifRun = await scanOnce(c.command, [...c.args(), '--sarif-category', `tokensprawl-${c.name}`], { format: 'sarif', ...(c.cwd ? { cwd: c.cwd } : {}) });
       sarif = sarifOf(sarifRun);
-      json = jsonReport(scanOnce(c.command, c.args(), c.cwd ? { cwd: c.cwd } : {}));
+      json = jsonReport(await scanOnce(c.command, c.args(), c.cwd ? { cwd: c.cwd } : {}));
     });
 
     it('validates against the OASIS SARIF 2.1.0 schema', () => {
@@ -162,45 +168,45 @@ describe('--baseline', () => {
   const A = fakeGithubToken('ghp', 'baseline-a');
   const B = fakeNpmToken('baseline-b');
   let t: ReturnType<typeof tmpTree>;
-  beforeAll(() => {
+  beforeAll(async () => {
     t = tmpTree({ 'src/app.env': `one\ntwo\nTOKEN=${A}\n` });
-    const first = scan('dir', ['src'], { cwd: t.dir });
+    const first = await scan('dir', ['src'], { cwd: t.dir });
     expect(first.status).toBe(1);
     writeFileSync(path.join(t.dir, 'baseline.json'), first.stdout);
   });
   afterAll(() => t?.cleanup());
 
-  it('a baselined secret stays suppressed when its line moves; stats.suppressed counts it', () => {
+  it('a baselined secret stays suppressed when its line moves; stats.suppressed counts it', async () => {
     writeFileSync(path.join(t.dir, 'src/app.env'), `# header\n\n\none\ntwo\n   TOKEN=${A}\n`);
-    const run = scan('dir', ['src', '--baseline', 'baseline.json'], { cwd: t.dir });
+    const run = await scan('dir', ['src', '--baseline', 'baseline.json'], { cwd: t.dir });
     expect(run.status).toBe(0);
     const r = jsonReport(run);
     expect(r.findings).toEqual([]);
     expect(r.scan.stats.suppressed).toBe(1);
   });
 
-  it('a new token on the same line as a baselined one is reported; --show-suppressed shows the old one marked', () => {
+  it('a new token on the same line as a baselined one is reported; --show-suppressed shows the old one marked', async () => {
     writeFileSync(path.join(t.dir, 'src/app.env'), `one\ntwo\nTOKEN=${A} NPM=${B}\n`);
-    const run = scan('dir', ['src', '--baseline', 'baseline.json'], { cwd: t.dir });
+    const run = await scan('dir', ['src', '--baseline', 'baseline.json'], { cwd: t.dir });
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     expect(r.findings.map((f) => [f.ruleId, f.location.line])).toEqual([['npm-token', 3]]);
     expect(r.scan.stats.suppressed).toBe(1);
 
-    const shown = jsonReport(scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir }));
+    const shown = jsonReport(await scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir }));
     expect(shown.findings.map((f) => [f.ruleId, f.suppressed?.by ?? null])).toEqual([
       ['github-pat', 'baseline'],
       ['npm-token', null],
     ]);
-    const text = scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir, format: 'text' });
+    const text = await scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir, format: 'text' });
     expect(text.stdout).toMatch(/github-pat .*\(suppressed: baseline\)/);
     expect(text.stdout).toMatch(/^1 finding\b/m);
     expect(leakedSecret(text.stdout + text.stderr + JSON.stringify(shown), [A, B])).toBeNull();
   });
 
-  it('SARIF with --show-suppressed marks the baselined result and still validates', () => {
+  it('SARIF with --show-suppressed marks the baselined result and still validates', async () => {
     writeFileSync(path.join(t.dir, 'src/app.env'), `one\ntwo\nTOKEN=${A} NPM=${B}\n`);
-    const sarif = sarifOf(scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir, format: 'sarif' }));
+    const sarif = sarifOf(await scan('dir', ['src', '--baseline', 'baseline.json', '--show-suppressed'], { cwd: t.dir, format: 'sarif' }));
     expect(sarifSchemaErrors(sarif)).toEqual([]);
     const results = sarif.runs[0]?.results ?? [];
     expect(results.map((r) => [r.ruleId, r.suppressions?.[0]?.kind ?? null])).toEqual([
@@ -209,9 +215,9 @@ describe('--baseline', () => {
     ]);
   });
 
-  it('a baseline that is not a JSON report exits 2 naming it', () => {
+  it('a baseline that is not a JSON report exits 2 naming it', async () => {
     writeFileSync(path.join(t.dir, 'not-a-report.json'), '{"runs": []}');
-    const run = scan('dir', ['src', '--baseline', 'not-a-report.json'], { cwd: t.dir });
+    const run = await scan('dir', ['src', '--baseline', 'not-a-report.json'], { cwd: t.dir });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('not-a-report.json');
   });
@@ -220,19 +226,19 @@ describe('--baseline', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('inline tokensprawl:allow', () => {
-  it('a # or // comment with the marker suppresses that line only', () => {
+  it('a # or // comment with the marker suppresses that line only', async () => {
     const [a, b, c, d] = ['inline-a', 'inline-b', 'inline-c', 'inline-d'].map((s) => fakeGithubToken('ghp', s));
     const t = tmpTree({
       'deploy.sh': `export A=${a} # tokensprawl:allow test fixture\nexport B=${b}\n`,
       'client.ts': `const c = "${c}"; // tokensprawl:allow\nconst d = "${d}";\n`,
     });
     try {
-      const run = scan('dir', ['.'], { cwd: t.dir });
+      const run = await scan('dir', ['.'], { cwd: t.dir });
       expect(run.status).toBe(1);
       const r = jsonReport(run);
       expect(r.findings.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['client.ts:2', 'deploy.sh:2']);
       expect(r.scan.stats.suppressed).toBe(2);
-      const shown = jsonReport(scan('dir', ['.', '--show-suppressed'], { cwd: t.dir }));
+      const shown = jsonReport(await scan('dir', ['.', '--show-suppressed'], { cwd: t.dir }));
       expect(shown.findings.filter((f) => f.suppressed?.by === 'inline').map((f) => `${f.location.path}:${f.location.line}`)).toEqual([
         'client.ts:1',
         'deploy.sh:1',
@@ -280,14 +286,14 @@ describe('configuration file', () => {
   });
   afterAll(() => t?.cleanup());
 
-  it('a --config that does not exist exits 2 naming it', () => {
-    const run = scan('dir', ['.', '--config', path.join(t.dir, 'elsewhere/none.yaml')], { cwd: path.join(t.dir, 'repo') });
+  it('a --config that does not exist exits 2 naming it', async () => {
+    const run = await scan('dir', ['.', '--config', path.join(t.dir, 'elsewhere/none.yaml')], { cwd: path.join(t.dir, 'repo') });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('none.yaml');
   });
 
-  it('with an empty config every token is found and the 2h JWT is too long-lived for the default 1h', () => {
-    const r = jsonReport(scan('dir', ['repo', '--config', 'elsewhere/empty.yaml'], { cwd: t.dir }));
+  it('with an empty config every token is found and the 2h JWT is too long-lived for the default 1h', async () => {
+    const r = jsonReport(await scan('dir', ['repo', '--config', 'elsewhere/empty.yaml'], { cwd: t.dir }));
     expect(r.findings.map((f) => [f.location.path, f.ruleId])).toEqual([
       ['app.env', 'github-pat'],
       ['app.env', 'npm-token'],
@@ -298,8 +304,8 @@ describe('configuration file', () => {
     expect(r.scan.notes).toEqual(['config elsewhere/empty.yaml (--config) applied']);
   });
 
-  it('.tokensprawl.yaml in the scanned root may add ignore and allow entries, never disable rules or lower the gate', () => {
-    const run = scan('dir', ['repo'], { cwd: t.dir });
+  it('.tokensprawl.yaml in the scanned root may add ignore and allow entries, never disable rules or lower the gate', async () => {
+    const run = await scan('dir', ['repo'], { cwd: t.dir });
     const r = jsonReport(run);
     expect(r.findings.map((f) => [f.location.path, f.ruleId])).toEqual([
       ['app.env', 'npm-token'],
@@ -313,13 +319,13 @@ describe('configuration file', () => {
     expect(run.status).toBe(1);
     expect(leakedSecret(run.stdout + run.stderr, [GH, NPM, VENDOR, LONG_JWT])).toBeNull();
     // --no-repo-config: nothing of it applies, and the report says it was ignored
-    const none = jsonReport(scan('dir', ['repo', '--no-repo-config'], { cwd: t.dir }));
+    const none = jsonReport(await scan('dir', ['repo', '--no-repo-config'], { cwd: t.dir }));
     expect(none.findings.map((f) => f.ruleId)).toEqual(['github-pat', 'npm-token', 'jwt', 'github-oauth']);
     expect(none.scan.notes).toEqual(['config repo/.tokensprawl.yaml in the scanned tree ignored (--no-repo-config)']);
   });
 
-  it('the same file passed with --config is trusted: ignore, allow, disabledRules, maxLifetime, failOn, unused entry note', () => {
-    const run = scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir });
+  it('the same file passed with --config is trusted: ignore, allow, disabledRules, maxLifetime, failOn, unused entry note', async () => {
+    const run = await scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir });
     const r = jsonReport(run);
     expect(r.findings.map((f) => [f.location.path, f.ruleId])).toEqual([['auth.txt', 'jwt']]);
     const jwt = r.findings[0]?.jwt;
@@ -329,35 +335,35 @@ describe('configuration file', () => {
     expect(run.stderr).toMatch(/note: .*matched nothing/);
     // failOn: high and the JWT (unbound, unexpired) is high
     expect(run.status).toBe(1);
-    const shown = jsonReport(scan('dir', ['repo', '--show-suppressed', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir }));
+    const shown = jsonReport(await scan('dir', ['repo', '--show-suppressed', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir }));
     const allowed = shown.findings.find((f) => f.suppressed?.by === 'allowlist');
     expect(allowed?.location.path).toBe('app.env');
     expect(allowed?.suppressed?.reason).toBe('documented test token');
     expect(leakedSecret(run.stdout + run.stderr, [GH, NPM, VENDOR, LONG_JWT])).toBeNull();
   });
 
-  it('config failOn decides the exit code; --fail-on overrides it', () => {
+  it('config failOn decides the exit code; --fail-on overrides it', async () => {
     writeFileSync(path.join(t.dir, 'repo/.tokensprawl.yaml'), configYaml('').replace('failOn: high', 'failOn: critical'));
     try {
-      expect(scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir }).status).toBe(0);
-      expect(scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml', '--fail-on', 'high'], { cwd: t.dir }).status).toBe(1);
+      expect((await scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml'], { cwd: t.dir })).status).toBe(0);
+      expect((await scan('dir', ['repo', '--config', 'repo/.tokensprawl.yaml', '--fail-on', 'high'], { cwd: t.dir })).status).toBe(1);
       // found in the tree, it cannot lower the gate
-      expect(scan('dir', ['repo'], { cwd: t.dir }).status).toBe(1);
+      expect((await scan('dir', ['repo'], { cwd: t.dir })).status).toBe(1);
     } finally {
       writeFileSync(path.join(t.dir, 'repo/.tokensprawl.yaml'), configYaml(''));
     }
   });
 
-  it('--config <file> is used instead of the one in the scanned root, not merged with it', () => {
-    const r = jsonReport(scan('dir', ['repo', '--config', 'elsewhere/strict.yaml'], { cwd: t.dir }));
+  it('--config <file> is used instead of the one in the scanned root, not merged with it', async () => {
+    const r = jsonReport(await scan('dir', ['repo', '--config', 'elsewhere/strict.yaml'], { cwd: t.dir }));
     expect(r.findings.find((f) => f.ruleId === 'jwt')?.jwt?.problems.map((p) => p.id)).toContain('long-lifetime');
     expect(r.findings.map((f) => f.location.path)).toEqual(['auth.txt', 'vendor/lib.env']);
   });
 
-  it('an expired allow entry no longer suppresses, and a note says so', () => {
+  it('an expired allow entry no longer suppresses, and a note says so', async () => {
     const yaml = configYaml('').replace('    reason: documented test token', '    reason: documented test token\n    expires: 2025-06-30');
     writeFileSync(path.join(t.dir, 'elsewhere/expired.yaml'), yaml);
-    const run = scan('dir', ['repo', '--config', 'elsewhere/expired.yaml'], { cwd: t.dir });
+    const run = await scan('dir', ['repo', '--config', 'elsewhere/expired.yaml'], { cwd: t.dir });
     const r = jsonReport(run);
     expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['github-pat', 'jwt']);
     expect(r.scan.stats.suppressed).toBe(0);
@@ -365,9 +371,9 @@ describe('configuration file', () => {
     expect(run.stderr).toMatch(/note: .*expired/);
   });
 
-  it('an invalid config exits 2 naming the file and the field', () => {
+  it('an invalid config exits 2 naming the file and the field', async () => {
     writeFileSync(path.join(t.dir, 'elsewhere/bad.yaml'), 'failOn: sometimes\nallow:\n  - sha256: nothex\n    reason: x\n');
-    const run = scan('dir', ['repo', '--config', 'elsewhere/bad.yaml'], { cwd: t.dir });
+    const run = await scan('dir', ['repo', '--config', 'elsewhere/bad.yaml'], { cwd: t.dir });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('bad.yaml');
@@ -375,7 +381,7 @@ describe('configuration file', () => {
     expect(run.stderr).toContain('/allow/0/sha256');
     // the same when the bad file is the one found in the scanned root
     const t2 = tmpTree({ '.tokensprawl.yaml': 'disableRules: [jwt]\n', 'a.txt': 'x\n' });
-    const auto = scan('dir', ['.'], { cwd: t2.dir });
+    const auto = await scan('dir', ['.'], { cwd: t2.dir });
     t2.cleanup();
     expect(auto.status).toBe(2);
     expect(auto.stderr).toContain('.tokensprawl.yaml');
@@ -412,11 +418,11 @@ describe('--fail-on thresholds', () => {
   });
   afterAll(() => t?.cleanup());
 
-  const exit = (folder: string, failOn?: string): number =>
-    cli(['dir', folder, '--rules', 'rules', '--now', NOW, '--jobs', '1', ...(failOn ? ['--fail-on', failOn] : [])], { cwd: t.dir }).status;
+  const exit = async (folder: string, failOn?: string): Promise<number> =>
+    (await runCli(['dir', folder, '--rules', 'rules', '--now', NOW, '--jobs', '1', ...(failOn ? ['--fail-on', failOn] : [])], { cwd: t.dir })).status;
 
-  it('each folder holds one finding of its severity', () => {
-    const r = jsonReport(scan('dir', ['info', 'low', 'medium', 'high', 'critical', '--rules', 'rules'], { cwd: t.dir }));
+  it('each folder holds one finding of its severity', async () => {
+    const r = jsonReport(await scan('dir', ['info', 'low', 'medium', 'high', 'critical', '--rules', 'rules'], { cwd: t.dir }));
     expect(r.findings.map((f) => [f.location.path.split('/')[0], f.severity])).toEqual([
       ['critical', 'critical'],
       ['high', 'high'],
@@ -439,8 +445,8 @@ describe('--fail-on thresholds', () => {
     ['high', 'critical', 0],
     ['critical', 'critical', 1],
     ['critical', 'none', 0],
-  ] as const)('a %s finding with --fail-on %s exits %i', (folder, failOn, code) => {
-    expect(exit(folder, failOn)).toBe(code);
+  ] as const)('a %s finding with --fail-on %s exits %i', async (folder, failOn, code) => {
+    expect(await exit(folder, failOn)).toBe(code);
   });
 });
 
@@ -456,36 +462,36 @@ describe('incomplete scans exit 2 (--allow-incomplete, deprecated --fail-on-erro
   });
   afterAll(() => t?.cleanup());
 
-  it('an archive that cannot be read is an error entry, and the scan exits 2', () => {
-    const run = scan('ci-log', ['broken.zip', 'clean.log'], { cwd: t.dir, format: 'text' });
+  it('an archive that cannot be read is an error entry, and the scan exits 2', async () => {
+    const run = await scan('ci-log', ['broken.zip', 'clean.log'], { cwd: t.dir, format: 'text' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('broken.zip');
     expect(run.stdout).toContain('broken.zip');
     // never a bare "no findings" when something could not be scanned
     expect(run.stdout).not.toMatch(/^no findings[;,]/m);
     expect(run.stdout).toMatch(/could not be scanned/);
-    const json = jsonReport(scan('ci-log', ['broken.zip', 'clean.log'], { cwd: t.dir }));
+    const json = jsonReport(await scan('ci-log', ['broken.zip', 'clean.log'], { cwd: t.dir }));
     expect(json.errors.map((e) => e.target)).toEqual(['broken.zip']);
   });
 
-  it('--allow-incomplete: the exit code stays with the findings; --fail-on-errors is a deprecated no-op with a note', () => {
-    expect(scan('ci-log', ['broken.zip', 'clean.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(0);
-    expect(scan('ci-log', ['broken.zip', 'leaky.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(1);
-    const old = scan('ci-log', ['broken.zip', 'clean.log', '--fail-on-errors'], { cwd: t.dir, format: 'text' });
+  it('--allow-incomplete: the exit code stays with the findings; --fail-on-errors is a deprecated no-op with a note', async () => {
+    expect((await scan('ci-log', ['broken.zip', 'clean.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' })).status).toBe(0);
+    expect((await scan('ci-log', ['broken.zip', 'leaky.log', '--allow-incomplete'], { cwd: t.dir, format: 'text' })).status).toBe(1);
+    const old = await scan('ci-log', ['broken.zip', 'clean.log', '--fail-on-errors'], { cwd: t.dir, format: 'text' });
     expect(old.status).toBe(2);
     expect(old.stderr).toMatch(/--fail-on-errors is deprecated/);
   });
 
-  it('findings and errors: --fail-on none still exits 2 unless --allow-incomplete', () => {
+  it('findings and errors: --fail-on none still exits 2 unless --allow-incomplete', async () => {
     const base = ['broken.zip', 'leaky.log', '--fail-on', 'none'];
-    const run = scan('ci-log', base, { cwd: t.dir, format: 'text' });
+    const run = await scan('ci-log', base, { cwd: t.dir, format: 'text' });
     expect(run.status).toBe(2);
     expect(run.stdout).toMatch(/1 finding .*1 error/);
-    expect(scan('ci-log', [...base, '--allow-incomplete'], { cwd: t.dir, format: 'text' }).status).toBe(0);
+    expect((await scan('ci-log', [...base, '--allow-incomplete'], { cwd: t.dir, format: 'text' })).status).toBe(0);
   });
 
-  it('SARIF names the unscannable target and still validates', () => {
-    const run = scan('ci-log', ['broken.zip', 'leaky.log'], { cwd: t.dir, format: 'sarif' });
+  it('SARIF names the unscannable target and still validates', async () => {
+    const run = await scan('ci-log', ['broken.zip', 'leaky.log'], { cwd: t.dir, format: 'sarif' });
     const sarif = sarifOf(run);
     expect(sarifSchemaErrors(sarif)).toEqual([]);
     expect(JSON.stringify(sarif.runs[0]?.invocations)).toContain('broken.zip');
@@ -502,22 +508,25 @@ describe('--shard k/3 and merge', () => {
   });
   afterAll(() => t?.cleanup());
 
-  function shards(command: string, args: string[], format: 'json' | 'sarif'): string[] {
-    return [1, 2, 3].map((k) => {
-      const run = scan(command, [...args, '--shard', `${k}/3`], { format });
+  // one after another: in-process runs share module state (the output redactor)
+  async function shards(command: string, args: string[], format: 'json' | 'sarif'): Promise<string[]> {
+    const files: string[] = [];
+    for (const k of [1, 2, 3]) {
+      const run = await scan(command, [...args, '--shard', `${k}/3`], { format });
       expect([0, 1]).toContain(run.status);
       const file = path.join(t.dir, `${command}-${format}-${k}.${format}`);
       writeFileSync(file, run.stdout);
-      return file;
-    });
+      files.push(file);
+    }
+    return files;
   }
 
   it.each([
     ['dir', () => ['fixtures/demo-service']],
     ['git', () => [repo.dir]],
-  ] as const)('%s: the merged JSON of three shards has the findings of the whole scan', (command, args) => {
-    const whole = jsonReport(scanOnce(command, args()));
-    const files = shards(command, args(), 'json');
+  ] as const)('%s: the merged JSON of three shards has the findings of the whole scan', async (command, args) => {
+    const whole = jsonReport(await scanOnce(command, args()));
+    const files = await shards(command, args(), 'json');
     const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as ScanResult);
     // every shard saw only part of the work, and together they saw all of it
     const counted = command === 'dir' ? (r: ScanResult) => r.scan.stats.files : (r: ScanResult) => r.scan.stats.commits;
@@ -527,7 +536,7 @@ describe('--shard k/3 and merge', () => {
       // the re-added token's later commit is in another shard than its first: merge must keep the earliest
       expect(parts.some((p) => p.findings.some((f) => f.location.path === 'a.env' && f.location.commit === repo.commits[4]))).toBe(true);
     }
-    const merged = cli(['merge', ...files]);
+    const merged = await runCli(['merge', ...files]);
     expect(merged.status).toBe(0);
     const m = jsonReport(merged);
     expect(findingsKey(m)).toEqual(findingsKey(whole));
@@ -538,10 +547,10 @@ describe('--shard k/3 and merge', () => {
   it.each([
     ['dir', () => ['fixtures/demo-service']],
     ['git', () => [repo.dir]],
-  ] as const)('%s: merging three SARIF shards gives the results of the whole SARIF scan', (command, args) => {
-    const whole = sarifOf(scanOnce(command, [...args(), '--sarif-category', `tokensprawl-${command}`], { format: 'sarif' }));
-    const files = shards(command, [...args(), '--sarif-category', `tokensprawl-${command}`], 'sarif');
-    const merged = cli(['merge', ...files]);
+  ] as const)('%s: merging three SARIF shards gives the results of the whole SARIF scan', async (command, args) => {
+    const whole = sarifOf(await scanOnce(command, [...args(), '--sarif-category', `tokensprawl-${command}`], { format: 'sarif' }));
+    const files = await shards(command, [...args(), '--sarif-category', `tokensprawl-${command}`], 'sarif');
+    const merged = await runCli(['merge', ...files]);
     expect(merged.status).toBe(0);
     const m = sarifOf(merged);
     expect(sarifSchemaErrors(m)).toEqual([]);
@@ -557,8 +566,8 @@ describe('--shard k/3 and merge', () => {
     for (const r of m.runs[0]?.results ?? []) expect(m.runs[0]?.tool.driver.rules[r.ruleIndex]?.id).toBe(r.ruleId);
   });
 
-  it('git: a secret added in two commits is reported at the earlier one after merging', () => {
-    const whole = jsonReport(scanOnce('git', [repo.dir]));
+  it('git: a secret added in two commits is reported at the earlier one after merging', async () => {
+    const whole = jsonReport(await scanOnce('git', [repo.dir]));
     const a = whole.findings.filter((f) => f.location.path === 'a.env');
     expect(a.map((f) => f.location.commit)).toEqual([repo.commits[0]]);
     expect(a[0]?.presentAtHead).toBe(true);
@@ -567,10 +576,11 @@ describe('--shard k/3 and merge', () => {
   it.each([
     ['ci-log', 'fixtures/ci-log'],
     ...(QUEUE_PRESENT ? [['queue', 'fixtures/queue']] : []),
-  ])('%s: the shards split the files between them (stats add up to the whole scan)', (command, folder) => {
+  ])('%s: the shards split the files between them (stats add up to the whole scan)', async (command, folder) => {
     const cwd = path.join(ROOT, folder);
-    const whole = jsonReport(scanOnce(command, ['.'], { cwd }));
-    const parts = [1, 2, 3].map((k) => jsonReport(scan(command, ['.', '--shard', `${k}/3`], { cwd })));
+    const whole = jsonReport(await scanOnce(command, ['.'], { cwd }));
+    const parts: ScanResult[] = [];
+    for (const k of [1, 2, 3]) parts.push(jsonReport(await scan(command, ['.', '--shard', `${k}/3`], { cwd })));
     expect(parts.reduce((n, p) => n + p.scan.stats.files, 0)).toBe(whole.scan.stats.files);
     expect(parts.filter((p) => p.scan.stats.files > 0).length).toBeGreaterThan(1);
     const files = parts.map((p, i) => {
@@ -578,15 +588,15 @@ describe('--shard k/3 and merge', () => {
       writeFileSync(file, JSON.stringify(p));
       return file;
     });
-    const m = jsonReport(cli(['merge', ...files]));
+    const m = jsonReport(await runCli(['merge', ...files]));
     expect(findingsKey(m)).toEqual(findingsKey(whole));
     expect(m.scan.stats.files).toBe(whole.scan.stats.files);
   });
 
-  it('an invalid --shard exits 2, and so does --shard on stdin (nothing to split)', () => {
-    expect(cli(['dir', 'fixtures/demo-service', '--shard', '4/3']).status).toBe(2);
-    expect(cli(['dir', 'fixtures/demo-service', '--shard', '0/3']).status).toBe(2);
-    const stdin = cli(['stdin', '--shard', '1/3'], { input: 'nothing\n' });
+  it('an invalid --shard exits 2, and so does --shard on stdin (nothing to split)', async () => {
+    expect((await runCli(['dir', 'fixtures/demo-service', '--shard', '4/3'])).status).toBe(2);
+    expect((await runCli(['dir', 'fixtures/demo-service', '--shard', '0/3'])).status).toBe(2);
+    const stdin = await runCli(['stdin', '--shard', '1/3'], { input: 'nothing\n' });
     expect(stdin.status).toBe(2);
     expect(stdin.stderr).toContain('--shard');
   });
@@ -595,7 +605,8 @@ describe('--shard k/3 and merge', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('--jobs', () => {
-  it('--jobs 1 and --jobs 3 give identical findings on a tree of many files', () => {
+  // --jobs 3 spawns the built binary (worker threads); --jobs 1 runs in process: same findings
+  it('--jobs 1 and --jobs 3 give identical findings on a tree of many files', async () => {
     const files: Record<string, string> = {};
     // 9.6 MB in all: more than the 8 MiB after which the workers take over, so they do run.
     const filler = Array.from({ length: 2500 }, (_, n) => `export const setting${n} = "value ${n} of the generated configuration";`).join('\n');
@@ -611,8 +622,8 @@ describe('--jobs', () => {
     files['zz-big/bundle.txt'] = big.toString('latin1');
     const t = tmpTree(files);
     try {
-      const one = scan('dir', ['.', '--jobs', '1'], { cwd: t.dir });
-      const three = scan('dir', ['.', '--jobs', '3'], { cwd: t.dir });
+      const one = await scan('dir', ['.', '--jobs', '1'], { cwd: t.dir });
+      const three = await scan('dir', ['.', '--jobs', '3'], { cwd: t.dir });
       expect(one.status).toBe(1);
       expect(three.status).toBe(1);
       const a = jsonReport(one);
@@ -629,6 +640,7 @@ describe('--jobs', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('pipes', () => {
+  // spawns: a real pipe closed by its reader
   it('a reader that stops early (| head) gets no EPIPE crash on stderr', () => {
     // the SARIF report is larger than a pipe buffer, so the write is still going when head exits
     const cmd = `"${process.execPath}" "${BIN}" dir fixtures/demo-service --format sarif --jobs 1 --now ${NOW} | head -c 10 >/dev/null`;

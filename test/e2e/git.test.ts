@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/core/types.js';
-import { cli, jsonReport, type CliRun } from '../helpers/cli.js';
+import { cli, jsonReport, runCli, type CliRun } from '../helpers/cli.js';
 import { fakeGithubToken, fakeGitlabToken, fakeNpmToken, fakeSlack } from '../helpers/fake-tokens.js';
 import { buildRepo, runGit, type Author, type TestRepo } from '../helpers/git-repo.js';
 import { leakedSecret } from '../helpers/secrets.js';
@@ -12,7 +12,7 @@ import { leakedSecret } from '../helpers/secrets.js';
 const NOW = '2026-01-01T00:00:00Z';
 
 /** `tokensprawl git` with one worker (worker start-up is most of a small scan). */
-const tsGit = (args: string[], opts: Parameters<typeof cli>[1] = {}): CliRun => cli(['git', ...args, '--jobs', '1', '--no-progress'], opts);
+const tsGit = async (args: string[], opts: Parameters<typeof runCli>[1] = {}): Promise<CliRun> => runCli(['git', ...args, '--jobs', '1', '--no-progress'], opts);
 const BOB: Author = { name: 'Bob Builder', email: 'bob@example.com' };
 const CAROL: Author = { name: 'Carol Ops', email: 'carol@example.com' };
 
@@ -51,7 +51,7 @@ function textBlock(out: string, p: string): string {
   return hit[0] ?? '';
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   repo = buildRepo([
     /* 0 */ { files: { 'README.md': '# demo\n', 'app/config.env': `LOG_LEVEL=info\nGITHUB_TOKEN=${T.kept}\n` }, message: 'initial' },
     /* 1 */ { author: BOB, files: { 'app/config.env': `LOG_LEVEL=debug\nGITHUB_TOKEN=${T.kept}\n` } },
@@ -84,10 +84,11 @@ beforeAll(() => {
     },
     /* 13 */ { author: CAROL, files: { 'late.env': `GH=${T.late}\n` }, message: 'late token' },
   ]);
-  // the default worker pool here; one worker elsewhere, to keep the suite fast
+  // the default worker pool here, so this one run spawns the built binary (worker threads need
+  // dist/ and the real CPUs); one worker in process elsewhere, to keep the suite fast
   full = cli(['git', repo.dir, '--format', 'json', '--now', NOW, '--no-progress']);
   report = jsonReport(full);
-  text = tsGit([repo.dir, '--now', NOW, '--no-progress']);
+  text = await tsGit([repo.dir, '--now', NOW, '--no-progress']);
 });
 
 afterAll(() => repo?.cleanup());
@@ -189,16 +190,16 @@ describe('tokensprawl git: history', () => {
     );
   });
 
-  it.each(['text', 'json', 'sarif'] as const)('never prints a raw secret (%s, stdout and stderr)', (format) => {
-    const run = format === 'json' ? full : format === 'text' ? text : tsGit([repo.dir, '--format', format, '--now', NOW]);
+  it.each(['text', 'json', 'sarif'] as const)('never prints a raw secret (%s, stdout and stderr)', async (format) => {
+    const run = format === 'json' ? full : format === 'text' ? text : await tsGit([repo.dir, '--format', format, '--now', NOW]);
     expect(run.status).toBe(1);
     expect(leakedSecret(run.stdout + run.stderr, ALL_SECRETS)).toBeNull();
   });
 });
 
 describe('tokensprawl git: narrowing the walk', () => {
-  it('--since <rev> scans only commits not reachable from rev', () => {
-    const run = tsGit([repo.dir, '--since', repo.commits[7]!, '--format', 'json', '--now', NOW]);
+  it('--since <rev> scans only commits not reachable from rev', async () => {
+    const run = await tsGit([repo.dir, '--since', repo.commits[7]!, '--format', 'json', '--now', NOW]);
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     const paths = r.findings.map((f) => f.location.path).sort();
@@ -208,28 +209,28 @@ describe('tokensprawl git: narrowing the walk', () => {
     for (const f of r.findings) expect(repo.commits.indexOf(f.location.commit ?? '')).toBeGreaterThan(7);
   });
 
-  it('--since with a branch name works like a commit; an unknown rev exits 2 naming it', () => {
-    const r = jsonReport(tsGit([repo.dir, '--since', 'v-feature', '--format', 'json', '--now', NOW]));
+  it('--since with a branch name works like a commit; an unknown rev exits 2 naming it', async () => {
+    const r = jsonReport(await tsGit([repo.dir, '--since', 'v-feature', '--format', 'json', '--now', NOW]));
     expect(r.findings.some((f) => f.location.path === 'feature/slack.env')).toBe(false);
     expect(r.findings.some((f) => f.location.path === 'late.env')).toBe(true);
-    const bad = tsGit([repo.dir, '--since', 'no-such-rev', '--now', NOW]);
+    const bad = await tsGit([repo.dir, '--since', 'no-such-rev', '--now', NOW]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('no-such-rev');
     expect(bad.stdout).toBe('');
   });
 
-  it('--max-commits n scans at most n commits (the newest)', () => {
-    const run = tsGit([repo.dir, '--max-commits', '1', '--format', 'json', '--now', NOW]);
+  it('--max-commits n scans at most n commits (the newest)', async () => {
+    const run = await tsGit([repo.dir, '--max-commits', '1', '--format', 'json', '--now', NOW]);
     const r = jsonReport(run);
     expect(r.scan.stats.commits).toBe(1);
     expect(r.findings.map((f) => f.location.path)).toEqual(['late.env']);
     expect(run.status).toBe(1);
-    expect(tsGit([repo.dir, '--max-commits', '0']).status).toBe(2);
+    expect((await tsGit([repo.dir, '--max-commits', '0'])).status).toBe(2);
   });
 });
 
 describe('tokensprawl git: merges', () => {
-  it('a token written while resolving a merge is reported at the merge commit', () => {
+  it('a token written while resolving a merge is reported at the merge commit', async () => {
     const evil = fakeGithubToken('ghp', 'git-evil-merge');
     const fix = fakeNpmToken('git-conflict-fix');
     const r = buildRepo([
@@ -239,7 +240,7 @@ describe('tokensprawl git: merges', () => {
       { merge: 'topic', files: { 'a.txt': `resolved NPM_TOKEN=${fix}\n`, 'evil.env': `T=${evil}\n` }, message: 'merge topic', author: BOB },
     ]);
     try {
-      const run = tsGit([r.dir, '--format', 'json', '--now', NOW]);
+      const run = await tsGit([r.dir, '--format', 'json', '--now', NOW]);
       expect(run.status).toBe(1);
       const rep = jsonReport(run);
       expect(rep.findings.map((f) => [f.location.path, f.ruleId, f.location.commit, f.location.author?.includes('Bob')])).toEqual([
@@ -255,13 +256,13 @@ describe('tokensprawl git: merges', () => {
 });
 
 describe('tokensprawl git: inline allow in history', () => {
-  it('a tokensprawl:allow line re-added in a later commit is one suppressed finding, like an unsuppressed one', () => {
+  it('a tokensprawl:allow line re-added in a later commit is one suppressed finding, like an unsuppressed one', async () => {
     const allowed = fakeGithubToken('ghp', 'git-inline-allow');
     const plain = fakeNpmToken('git-inline-plain');
     const line = `A=${allowed} # tokensprawl:allow test fixture\nN=${plain}\n`;
     const r = buildRepo([{ files: { 'x.sh': line } }, { files: { 'x.sh': null } }, { files: { 'x.sh': line } }]);
     try {
-      const run = tsGit([r.dir, '--format', 'json', '--now', NOW, '--show-suppressed']);
+      const run = await tsGit([r.dir, '--format', 'json', '--now', NOW, '--show-suppressed']);
       const rep = jsonReport(run);
       // the unsuppressed token: one finding at its first commit
       expect(rep.findings.filter((f) => f.ruleId === 'npm-token').map((f) => f.location.commit)).toEqual([r.commits[0]]);
@@ -290,22 +291,22 @@ describe('tokensprawl git --staged', () => {
   });
   afterAll(() => staged?.cleanup());
 
-  it('reports only what is staged, exit 1, and says "staged"', () => {
-    const run = tsGit([staged.dir, '--staged', '--format', 'json', '--now', NOW]);
+  it('reports only what is staged, exit 1, and says "staged"', async () => {
+    const run = await tsGit([staged.dir, '--staged', '--format', 'json', '--now', NOW]);
     expect(run.status).toBe(1);
     const r = jsonReport(run);
     expect(r.findings.map((f) => [f.ruleId, f.location.path, f.location.line])).toEqual([['github-pat', 'ci.env', 2]]);
-    const t = tsGit([staged.dir, '--staged', '--now', NOW]);
+    const t = await tsGit([staged.dir, '--staged', '--now', NOW]);
     expect(t.status).toBe(1);
     expect(t.stdout).toMatch(/staged/);
     expect(t.stdout).not.toMatch(/introduced in/);
     expect(leakedSecret(run.stdout + run.stderr + t.stdout + t.stderr, [stagedToken, unstagedToken])).toBeNull();
   });
 
-  it('exits 0 when nothing staged holds a token', () => {
+  it('exits 0 when nothing staged holds a token', async () => {
     const clean = buildRepo([{ files: { 'a.txt': 'a\n' } }]);
     writeFileSync(path.join(clean.dir, 'a.txt'), `T=${stagedToken}\n`); // not staged
-    const run = tsGit([clean.dir, '--staged', '--now', NOW]);
+    const run = await tsGit([clean.dir, '--staged', '--now', NOW]);
     clean.cleanup();
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/no findings/);
@@ -313,12 +314,12 @@ describe('tokensprawl git --staged', () => {
 });
 
 describe('tokensprawl git: shallow clones and bad targets', () => {
-  it('a shallow clone is scanned with a note on stderr and in scan.notes', () => {
+  it('a shallow clone is scanned with a note on stderr and in scan.notes', async () => {
     const dest = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-shallow-'));
     try {
       runGit(dest, ['clone', '-q', '--depth', '2', '--no-local', `file://${repo.dir}`, 'clone']);
       const clone = path.join(dest, 'clone');
-      const run = tsGit([clone, '--format', 'json', '--now', NOW]);
+      const run = await tsGit([clone, '--format', 'json', '--now', NOW]);
       const r = jsonReport(run);
       expect(run.stderr).toMatch(/note: shallow clone/);
       expect(r.scan.notes?.some((n) => /shallow clone/.test(n))).toBe(true);
@@ -330,9 +331,9 @@ describe('tokensprawl git: shallow clones and bad targets', () => {
     }
   });
 
-  it('a folder that is not a repository exits 2 and names it', () => {
+  it('a folder that is not a repository exits 2 and names it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-norepo-'));
-    const run = tsGit([dir, '--now', NOW], { env: { GIT_CEILING_DIRECTORIES: os.tmpdir() } });
+    const run = await tsGit([dir, '--now', NOW], { env: { GIT_CEILING_DIRECTORIES: os.tmpdir() } });
     rmSync(dir, { recursive: true, force: true });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(dir);
@@ -340,8 +341,8 @@ describe('tokensprawl git: shallow clones and bad targets', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('a missing path exits 2 and names it', () => {
-    const run = tsGit(['no/such/repo', '--now', NOW]);
+  it('a missing path exits 2 and names it', async () => {
+    const run = await tsGit(['no/such/repo', '--now', NOW]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('no/such/repo');
   });

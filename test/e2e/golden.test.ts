@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: golden reports are the bundle's real output, bytes and exit code.
 // Golden reports: `tokensprawl dir fixtures/demo-service --now 2026-01-01T00:00:00Z` in text, JSON
 // and SARIF, normalised (start time, duration, tool version, absolute paths; no colour) and
 // compared exactly. Regenerate after an intended change with:

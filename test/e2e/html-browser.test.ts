@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: the report a user gets from the bundle, opened in a real browser.
 // The HTML report in a real browser: Debian's headless Chromium (installed by .ci/run), driven
 // over the DevTools protocol. The fixture scenario's report must show every section filled,
 // run its script under its own CSP without a console error or violation, keep hostile strings

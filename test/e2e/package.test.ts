@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: it tests the packed, installed package itself.
 // The package as users get it: `npm pack` gives a tarball that installs globally into an empty
 // prefix (dependencies from the registry or npm's cache; no build step, no dev dependency) and
 // runs from any folder. Packs the current build (`npm test` builds first) with --ignore-scripts,

@@ -36,8 +36,8 @@ const POLICIES = `policies:
     message: Token from a foreign issuer
 `;
 
-function scan(dir: string, args: string[], format = 'json'): Promise<CliRun> {
-  return runCli(['dir', dir, '--jobs', '1', '--format', format, '--now', NOW, '--no-progress', ...args]);
+async function scan(dir: string, args: string[], format = 'json'): Promise<CliRun> {
+  return await runCli(['dir', dir, '--jobs', '1', '--format', format, '--now', NOW, '--no-progress', ...args]);
 }
 
 describe('--policy: violations are policy/<id> findings in every format', () => {

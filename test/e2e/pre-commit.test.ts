@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: the pre-commit framework runs the installed hook as a process.
 // End to end with the REAL pre-commit framework (https://pre-commit.com; Debian's `pre-commit`,
 // which .ci/run installs): it clones this repository, installs the `language: node` hook the way
 // it does for every user (`npm install`, `npm pack`, `npm install -g <tarball>`), then runs it on

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/types.js';
-import { cli, jsonReport, runCli } from '../helpers/cli.js';
+import { jsonReport, runCli } from '../helpers/cli.js';
 import { fakeGithubToken, fakeGitlabToken } from '../helpers/fake-tokens.js';
 import { buildRepo } from '../helpers/git-repo.js';
 import { leakedSecret } from '../helpers/secrets.js';
@@ -117,12 +117,12 @@ describe('scan over several sources', () => {
     expect((await runCli(['scan', '--dir', 'src', '--fail-on', 'none', ...COMMON], { cwd: dir })).status).toBe(0);
   });
 
-  it('writes SARIF and text for a mixed run (built binary, end to end)', () => {
-    const sarif = cli(['scan', '--dir', 'src', '--ci-log', 'logs', '--format', 'sarif', '--now', NOW, '--no-progress'], { cwd: dir });
+  it('writes SARIF and text for a mixed run (built binary, end to end)', async () => {
+    const sarif = await runCli(['scan', '--dir', 'src', '--ci-log', 'logs', '--format', 'sarif', '--now', NOW, '--no-progress'], { cwd: dir });
     expect(sarif.status).toBe(1);
     const doc = JSON.parse(sarif.stdout) as { runs: Array<{ results: unknown[] }> };
     expect(doc.runs[0]?.results).toHaveLength(2);
-    const text = cli(['scan', '--dir', 'src', '--ci-log', 'logs', '--now', NOW, '--no-progress'], { cwd: dir });
+    const text = await runCli(['scan', '--dir', 'src', '--ci-log', 'logs', '--now', NOW, '--no-progress'], { cwd: dir });
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('logs/build.log');
     expect(leakedSecret(sarif.stdout + text.stdout + text.stderr, [gh])).toBeNull();

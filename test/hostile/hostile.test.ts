@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult, SourceItem } from '../../src/core/types.js';
 import { dirSource, type WalkFs } from '../../src/sources/fs.js';
 import { raw } from '../analyze/jwt-helpers.js';
-import { cli } from '../helpers/cli.js';
 import { fakeGithubToken, fakeNpmToken } from '../helpers/fake-tokens.js';
 import { leakedSecret } from '../helpers/secrets.js';
 import { tmpTree, tmpTrees } from '../helpers/tmp.js';
@@ -333,9 +332,9 @@ describe('5. filenames and step names write terminal escape sequences (now: esca
 
 // ---------------------------------------------------------------------------------------------
 describe('6. stack traces for merge -o and jwt; --jobs 256 (now: one line, exit 2; capped)', () => {
-  it('merge -o /nonexistent/x: one line, exit 2, before any work', () => {
+  it('merge -o /nonexistent/x: one line, exit 2, before any work', async () => {
     const dir = tree({ 'a.json': '{}' });
-    const out = cli(['merge', 'a.json', '-o', '/nonexistent/x'], { cwd: dir });
+    const out = await runCli(['merge', 'a.json', '-o', '/nonexistent/x'], dir);
     expect(out.status).toBe(2);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/^tokensprawl: -o \/nonexistent\/x: cannot write there/);
@@ -352,9 +351,9 @@ describe('6. stack traces for merge -o and jwt; --jobs 256 (now: one line, exit 
     noLeak(out);
   });
 
-  it('jwt on oversized input: one line, exit 2, no echo', () => {
+  it('jwt on oversized input: one line, exit 2, no echo', async () => {
     const big = `eyJ${'A'.repeat(1_100_000)}`;
-    const out = cli(['jwt'], { input: big });
+    const out = await runCli(['jwt'], tree({}), big);
     expect(out.status).toBe(2);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/^tokensprawl: jwt: the input is longer than/);
@@ -380,12 +379,12 @@ describe('6. stack traces for merge -o and jwt; --jobs 256 (now: one line, exit 
     expect((JSON.parse(readFileSync(path.join(dir, 'out/r.json'), 'utf8')) as ScanResult).findings).toHaveLength(1);
   });
 
-  it('an internal failure is one line with exit 2; --debug adds the stack', () => {
+  it('an internal failure is one line with exit 2; --debug adds the stack', async () => {
     // a report that is not JSON at all goes through merge's own checks; a directory as baseline
     // makes the read fail deep inside: still one line
     const dir = tree({ 'app.env': `TOKEN=${TOKEN}\n` });
     mkdirSync(path.join(dir, 'base'));
-    const out = cli(['dir', 'app.env', '--baseline', 'base', '--no-progress'], { cwd: dir });
+    const out = await runCli(['dir', 'app.env', '--baseline', 'base', '--no-progress'], dir);
     expect(out.status).toBe(2);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(/^tokensprawl: /);

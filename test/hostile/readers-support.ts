@@ -1,3 +1,4 @@
+// Spawns the built binary on purpose: not converted yet (readers-*.test.ts call scan() synchronously; see inproc report).
 // Shared by the hostile readers/memory/fuzz cases: running the CLI and the exit code a run
 // that could not read everything ends with.
 import { cli, jsonReport, type CliRun } from '../helpers/cli.js';
