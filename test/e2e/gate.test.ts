@@ -1,5 +1,5 @@
-// Spawns the built binary on purpose: a merge gate is a process in a CI job (exit codes, shell
-// pipelines, worker threads on real cores, shards run as separate processes).
+// Runs the CLI in process, except where a real process is the point: --jobs above 1 (worker
+// threads load the bundle) and the `| head` pipe.
 // End to end: tokensprawl as a merge gate (issue 6). SARIF that GitHub accepts for every source,
 // baselines, inline allows, the config file, --fail-on thresholds, --fail-on-errors, shards and
 // merge, and parallel detection giving the same answer.
