@@ -129,9 +129,17 @@ interface PreparedSource {
   emptyReads: (cwd: string) => Promise<ScanError[]>;
   /** the sources that have a CODEOWNERS, each with the root its findings' paths start from */
   codeowners: Array<{ source: OpenedSource; prefix: string }>;
-  /** the opened source a finding of this kind and path (relative to root) came from */
-  ownerOf: (kind: SourceKind, findingPath: string) => { source: OpenedSource; prefix: string } | undefined;
+  /** the opened source a finding of this kind and path (relative to root) came from, and the path as that source names it */
+  ownerOf: (kind: SourceKind, findingPath: string) => SourceOfFinding | undefined;
   progressUnit: SourceDefinition['progressUnit'];
+}
+
+interface SourceOfFinding {
+  source: OpenedSource;
+  /** the source's root relative to the run's ('' when they are the same) */
+  prefix: string;
+  /** the finding's path relative to the source's root */
+  path: string;
 }
 
 type ReadStats = { bytes: number; binarySkipped: number; messages: number; symlinksSkipped: number; specialSkipped: number };
@@ -167,14 +175,14 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
   }
   const entries = opened.map((source, i) => ({ source, prefix: prefixes[i] ?? '' }));
   // The source of that kind whose root holds the path (the deepest, when roots nest).
-  const ownerOf = (kind: SourceKind, findingPath: string): { source: OpenedSource; prefix: string } | undefined => {
+  const ownerOf = (kind: SourceKind, findingPath: string): SourceOfFinding | undefined => {
     const same = entries.filter((e) => e.source.kind === kind);
-    if (same.length <= 1) return same[0];
-    return same
-      .filter((e) => e.prefix === '' || findingPath.startsWith(`${e.prefix}/`))
-      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const found =
+      same.length <= 1
+        ? same[0]
+        : same.filter((e) => e.prefix === '' || findingPath.startsWith(`${e.prefix}/`)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    return found && { ...found, path: found.prefix && findingPath.startsWith(`${found.prefix}/`) ? findingPath.slice(found.prefix.length + 1) : findingPath };
   };
-  const strip = (prefix: string, p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
   const withPath = (f: Finding, p: string): Finding => ({ ...f, location: { ...f.location, path: p } });
   const annotating = entries.filter((e) => e.source.annotate);
   const single = command !== 'scan' && opened.length === 1 ? opened[0] : undefined;
@@ -196,7 +204,7 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
                 continue;
               }
               const g = groups.get(owner.source) ?? { prefix: owner.prefix, items: [] };
-              g.items.push({ finding: withPath(it.finding, strip(owner.prefix, it.finding.location.path)), secret: it.secret });
+              g.items.push({ finding: withPath(it.finding, owner.path), secret: it.secret });
               groups.set(owner.source, g);
             }
             for (const [source, g] of groups) out.push(...(await source.annotate!(g.items)).map((f) => (g.prefix ? withPath(f, `${g.prefix}/${f.location.path}`) : f)));
@@ -204,7 +212,7 @@ function combine(command: ScanCommand, opened: OpenedSource[], cwd: string): Pre
           },
           observe: (p: string, secret: string, kind: SourceKind) => {
             const owner = ownerOf(kind, p);
-            owner?.source.observe?.(strip(owner.prefix, p), secret);
+            owner?.source.observe?.(owner.path, secret);
           },
         }
       : {}),
@@ -325,12 +333,11 @@ async function scanPrepared(command: ScanCommand, prepared: PreparedSource, flag
  */
 async function readCodeowners(prepared: PreparedSource): Promise<ScanOptions['codeowners']> {
   const read = await Promise.all(prepared.codeowners.map(async (e) => ({ ...e, found: await e.source.codeowners?.() })));
-  const present = read.filter((r) => r.found !== undefined);
-  if (present.length === 0) return undefined;
+  if (read.every((r) => r.found === undefined)) return undefined;
   const { parseCodeowners } = await import('../analyze/codeowners.js');
   const errors: ScanError[] = [];
   const parsed = new Map<OpenedSource, { ownersOf(p: string): Owner[] }>();
-  for (const { source, prefix, found } of present) {
+  for (const { source, prefix, found } of read) {
     if (!found) continue;
     const file = prefix ? `${prefix}/${found.file}` : found.file;
     if ('error' in found) {
@@ -346,7 +353,7 @@ async function readCodeowners(prepared: PreparedSource): Promise<ScanOptions['co
     ownersOf: (p, kind) => {
       const owner = kind ? prepared.ownerOf(kind, p) : undefined;
       const co = owner && parsed.get(owner.source);
-      return co && owner ? co.ownersOf(owner.prefix ? p.slice(owner.prefix.length + 1) : p) : [];
+      return co && owner ? co.ownersOf(owner.path) : [];
     },
   };
 }

@@ -16,7 +16,6 @@ export function withRedactedText(rule: Rule, redact: (s: string) => string): Rul
   };
 }
 
-
 /** Whether the rule ships with tokensprawl (its file lies in the package's rules/ folder). */
 export function isBuiltinRule(rule: Rule): boolean {
   return rule.file.startsWith(BUILTIN_RULES_DIR);
