@@ -74,11 +74,11 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
         b = 1 + (hash3(head) % 255);
       }
       bucketOf.set(head, b);
-      for (const v of caseVariants(head)) table[hash3(v)] = b;
+      for (const h of caseHashes3(head)) table[h] = b;
     }
     buckets[b]?.push(id);
   }
-  const set: HashedKeywords = { keywords, table, buckets, codes: keywords.map((k) => Int32Array.from(k, (c) => c.charCodeAt(0))) };
+  const set: HashedKeywords = { keywords, table, buckets, codes: keywords.map(charCodes) };
   // The WebAssembly loop is built on the first long text: copying the 2 MiB table into its
   // memory costs ~20 ms, most of a pre-commit run that only ever scans short texts.
   let wasm: HashedScan | null | undefined = opts.engine === 'js' || hashed.length === 0 ? null : undefined;
@@ -279,6 +279,29 @@ function wasmScan(set: HashedKeywords): HashedScan | null {
 
 function hash3(s: string): number {
   return (((s.charCodeAt(0) & 127) << 14) | ((s.charCodeAt(1) & 127) << 7) | (s.charCodeAt(2) & 127)) & HASH_MASK;
+}
+
+/**
+ * hash3 of every ASCII case variant of a three-character head, computed from the character
+ * codes: building the table this way, not from variant strings, takes a pre-commit run's
+ * start-up ~5 ms less (some 700 heads).
+ */
+function caseHashes3(head: string): number[] {
+  const alt = (c: number): number => (c >= 97 && c <= 122 ? c - 32 : c >= 65 && c <= 90 ? c + 32 : c);
+  const c0 = head.charCodeAt(0);
+  const c1 = head.charCodeAt(1);
+  const c2 = head.charCodeAt(2);
+  const out: number[] = [];
+  for (const a of c0 === alt(c0) ? [c0] : [c0, alt(c0)])
+    for (const b of c1 === alt(c1) ? [c1] : [c1, alt(c1)])
+      for (const c of c2 === alt(c2) ? [c2] : [c2, alt(c2)]) out.push((((a & 127) << 14) | ((b & 127) << 7) | (c & 127)) & HASH_MASK);
+  return out;
+}
+
+function charCodes(s: string): Int32Array {
+  const out = new Int32Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 function caseVariants(s: string): string[] {

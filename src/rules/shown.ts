@@ -21,7 +21,7 @@ export function isBuiltinRule(rule: Rule): boolean {
   return rule.file.startsWith(BUILTIN_RULES_DIR);
 }
 
-/** The words of a shipped rule that reach reports (see Redactor.trust). */
+/** The words of a shipped rule that reach reports (see Redactor.trust); its id and family are on every finding. */
 export function shippedTexts(rule: Rule): string[] {
-  return [rule.title, rule.description, ...rule.references, ...(rule.remediation !== undefined ? [rule.remediation] : []), ...(rule.revoke !== undefined ? [rule.revoke] : [])];
+  return [rule.id, rule.family, rule.title, rule.description, ...rule.references, ...(rule.remediation !== undefined ? [rule.remediation] : []), ...(rule.revoke !== undefined ? [rule.revoke] : [])];
 }

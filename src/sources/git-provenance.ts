@@ -1,7 +1,7 @@
 // Which repository, and who: the facts a history scan's provenance starts from (the work-tree
 // root, shallow boundaries, the author of staged changes).
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { TargetError } from '../core/errors.js';
 import { git, gitOutput } from './git-spawn.js';
 
@@ -54,8 +54,33 @@ export async function shallowBoundaries(root: string): Promise<string[]> {
   }
 }
 
-/** "Name <email>" of whoever would author the commit; "" when git does not know. */
-export async function authorIdent(root: string): Promise<string> {
+/**
+ * The repository of a pre-commit run. Git runs hooks at the top of the work tree, so when
+ * `.git` is in the folder itself and no GIT_DIR or GIT_WORK_TREE moves things elsewhere, that
+ * folder is the root and no git process is needed (each costs a hook ~10 ms). Anywhere else,
+ * git is asked. `head` and `shallow` are not looked up: a staged scan uses neither.
+ */
+export async function openStagedRepository(repo: string, env: NodeJS.ProcessEnv = process.env): Promise<Repository> {
+  if (env['GIT_DIR'] === undefined && env['GIT_WORK_TREE'] === undefined) {
+    const physical = await realpath(resolve(repo)).catch(() => null);
+    const dotGit = physical === null ? null : await lstat(join(physical, '.git')).catch(() => null);
+    if (physical !== null && dotGit !== null && (dotGit.isDirectory() || dotGit.isFile())) return { root: physical, shallow: false, head: null };
+  }
+  return openRepository(repo);
+}
+
+/** A name or email git would print as given (no surrounding characters it strips, no <, > or line break). */
+const PLAIN_IDENT_PART = /^[^\s.,:;<>"'\\\n][^<>\n]*(?<![\s.,:;<>"'\\])$/;
+
+/**
+ * "Name <email>" of whoever would author the commit; "" when git does not know. `git commit`
+ * exports GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL to its hooks, and `git var` answers from them
+ * first: when both are there, plainly written, they are the answer without a git process.
+ */
+export async function authorIdent(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const name = env['GIT_AUTHOR_NAME'];
+  const email = env['GIT_AUTHOR_EMAIL'];
+  if (name !== undefined && email !== undefined && PLAIN_IDENT_PART.test(name) && PLAIN_IDENT_PART.test(email)) return `${name} <${email}>`;
   try {
     const ident = (await gitOutput(root, ['var', 'GIT_AUTHOR_IDENT'])).trim();
     return ident.replace(/ \d+ [+-]\d{4}$/, '');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TargetError, UsageError } from '../core/errors.js';
 import type { Finding, Source } from '../core/types.js';
 import { headPresence, type HeadPresence } from './git-presence.js';
-import { openRepository, type Repository } from './git-provenance.js';
+import { openRepository, openStagedRepository, type Repository } from './git-provenance.js';
 import { scanStaged, startHistory, startStaged, type GitOptions } from './git-walk.js';
 import { parseCount, type SourceDefinition } from './source.js';
 
@@ -76,7 +76,7 @@ export const gitDefinition: SourceDefinition = {
       : undefined;
     let opened: Repository;
     try {
-      opened = await openRepository(repo);
+      opened = await (staged ? openStagedRepository(repo) : openRepository(repo));
     } catch (err) {
       source?.close();
       throw err;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TargetError, UsageError } from '../../src/core/errors.js';
 import type { Fragment, Source, SourceItem } from '../../src/core/types.js';
 import { gitSource, headPresence, openRepository, presentAtHead, STAGED_COMMIT, type GitOptions } from '../../src/sources/git.js';
+import { authorIdent, openStagedRepository } from '../../src/sources/git-provenance.js';
 import { DiffParser, parseDiffPath, parseHunkHeader, unquoteC } from '../../src/sources/git-diff.js';
 import { buildRepo, DEFAULT_AUTHOR, runGit, writeFiles, type CommitStep, type TestRepo } from '../helpers/git-repo.js';
 
@@ -85,6 +86,51 @@ describe('openRepository', () => {
   it('throws TargetError for a path that does not exist', async () => {
     const missing = join(tempDir(), 'nope');
     await expect(openRepository(missing)).rejects.toThrow(new TargetError(`not a git repository: ${missing}`));
+  });
+});
+
+describe('openStagedRepository', () => {
+  it('takes the folder holding .git as the root without asking git (where git runs hooks)', async () => {
+    const dir = tempDir();
+    runGit(dir, ['init', '-q', '-b', 'main']);
+    expect((await openStagedRepository(dir, {})).root).toBe(runGit(dir, ['rev-parse', '--show-toplevel']).trim());
+  });
+
+  it('asks git from a sub-folder, or when GIT_DIR moves the repository', async () => {
+    const r = repo([{ files: { 'a/b/c.txt': 'x\n' } }]);
+    const top = r.git('rev-parse', '--show-toplevel').trim();
+    expect((await openStagedRepository(join(r.dir, 'a', 'b'), {})).root).toBe(top);
+    // GIT_DIR set: git, not the folder, decides; the answer then has HEAD, which only git knows
+    expect((await openStagedRepository(r.dir, { GIT_DIR: join(r.dir, '.git') })).head).toBe(r.commits[0]);
+  });
+
+  it('still fails on a folder that is not a repository', async () => {
+    const dir = tempDir();
+    await expect(openStagedRepository(dir, {})).rejects.toThrow(new TargetError(`not a git repository: ${dir}`));
+  });
+});
+
+describe('authorIdent', () => {
+  it('takes the author git commit exports to its hooks, as git var would print it', async () => {
+    const dir = tempDir();
+    runGit(dir, ['init', '-q', '-b', 'main']);
+    runGit(dir, ['config', 'user.name', 'Config Name']);
+    runGit(dir, ['config', 'user.email', 'config@example.com']);
+    expect(await authorIdent(dir, { GIT_AUTHOR_NAME: 'Hook Author', GIT_AUTHOR_EMAIL: 'hook@example.com' })).toBe('Hook Author <hook@example.com>');
+    // what git itself prints for the same environment
+    const viaGit = runGit(dir, ['var', 'GIT_AUTHOR_IDENT'], { GIT_AUTHOR_NAME: 'Hook Author', GIT_AUTHOR_EMAIL: 'hook@example.com' }).replace(/ \d+ [+-]\d{4}\n?$/, '');
+    expect(viaGit).toBe('Hook Author <hook@example.com>');
+  });
+
+  it('asks git when the environment lacks the author or holds what git would rewrite', async () => {
+    const dir = tempDir();
+    runGit(dir, ['init', '-q', '-b', 'main']);
+    runGit(dir, ['config', 'user.name', 'Config Name']);
+    runGit(dir, ['config', 'user.email', 'config@example.com']);
+    expect(await authorIdent(dir, {})).toBe('Config Name <config@example.com>');
+    expect(await authorIdent(dir, { GIT_AUTHOR_NAME: 'Only Name' })).toBe('Config Name <config@example.com>');
+    expect(await authorIdent(dir, { GIT_AUTHOR_NAME: 'a<b>', GIT_AUTHOR_EMAIL: 'x@example.com' })).not.toContain('a<b>');
+    expect(await authorIdent(dir, { GIT_AUTHOR_NAME: ' Padded. ', GIT_AUTHOR_EMAIL: 'x@example.com' })).not.toContain(' Padded. ');
   });
 });
 
