@@ -63,10 +63,23 @@ export async function shallowBoundaries(root: string): Promise<string[]> {
 export async function openStagedRepository(repo: string, env: NodeJS.ProcessEnv = process.env): Promise<Repository> {
   if (env['GIT_DIR'] === undefined && env['GIT_WORK_TREE'] === undefined) {
     const physical = await realpath(resolve(repo)).catch(() => null);
-    const dotGit = physical === null ? null : await lstat(join(physical, '.git')).catch(() => null);
-    if (physical !== null && dotGit !== null && (dotGit.isDirectory() || dotGit.isFile())) return { root: physical, shallow: false, head: null };
+    if (physical !== null && (await looksLikeGitDir(join(physical, '.git')))) return { root: physical, shallow: false, head: null };
   }
   return openRepository(repo);
+}
+
+/**
+ * Whether git would take this `.git` as the repository rather than skip it and search the
+ * parent folders: a gitfile (git reads it, or fails loudly), or a folder with HEAD, objects/
+ * and refs/ (what git checks before accepting one). A stray or planted `.git` folder without
+ * them sends the question to git, so the root is never a folder git did not use.
+ */
+async function looksLikeGitDir(dotGit: string): Promise<boolean> {
+  const kind = await lstat(dotGit).catch(() => null);
+  if (kind?.isFile()) return true;
+  if (!kind?.isDirectory()) return false;
+  const [head, objects, refs] = await Promise.all(['HEAD', 'objects', 'refs'].map((n) => lstat(join(dotGit, n)).catch(() => null)));
+  return head?.isFile() === true && objects?.isDirectory() === true && refs?.isDirectory() === true;
 }
 
 /** A name or email git would print as given (no surrounding characters it strips, no <, > or line break). */

@@ -1,6 +1,6 @@
 import { shardOf } from '../../src/core/shard.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,16 @@ describe('openStagedRepository', () => {
     expect((await openStagedRepository(join(r.dir, 'a', 'b'), {})).root).toBe(top);
     // GIT_DIR set: git, not the folder, decides; the answer then has HEAD, which only git knows
     expect((await openStagedRepository(r.dir, { GIT_DIR: join(r.dir, '.git') })).head).toBe(r.commits[0]);
+  });
+
+  it('passes over a planted .git folder that git itself would skip', async () => {
+    const r = repo([{ files: { 'sub/x.txt': 'x\n' } }]);
+    mkdirSync(join(r.dir, 'sub', '.git'));
+    // git ignores sub/.git (no HEAD, objects, refs) and uses the repository above: so must we
+    expect((await openStagedRepository(join(r.dir, 'sub'), {})).root).toBe(r.git('rev-parse', '--show-toplevel').trim());
+    const lone = tempDir();
+    mkdirSync(join(lone, '.git'));
+    await expect(openStagedRepository(lone, {})).rejects.toThrow(new TargetError(`not a git repository: ${lone}`));
   });
 
   it('still fails on a folder that is not a repository', async () => {
