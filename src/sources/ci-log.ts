@@ -14,7 +14,7 @@ import { LogReader, newMaskSet, type CiLogLimits, type LogContext, type MaskSet 
 
 export { LogReader, type CiLogLimits, type LogContext, type MaskSet } from './ci-log-reader.js';
 import { listZipEntries, openZip, openZipBuffer, openZipEntry } from './zip.js';
-import { checkReadableTargets, type SourceDefinition } from './source.js';
+import { checkReadableTargets, type OpenContext, type OpenedSource } from './source.js';
 
 export interface CiLogOptions {
   /** paths are relative to it in findings */
@@ -292,24 +292,14 @@ async function* scanStream(stream: Readable, ctx: LogContext, limits: CiLogLimit
 
 
 /** `tokensprawl ci-log <paths...>` and `scan --ci-log P`. */
-export const ciLogDefinition: SourceDefinition = {
-  kind: 'ci-log',
-  description: 'scan CI logs',
-  argument: { name: '<paths...>', description: 'log files, folders or GitHub Actions log .zip archives' },
-  scanFlag: { flags: '--ci-log <path>', description: 'a CI log file, folder or run-log .zip (repeatable)' },
-  options: [],
-  checkEmptyRead: true,
-  progressUnit: 'files',
-  defaultJobs: (cpus) => cpus,
-  async open(targets, ctx) {
-    await checkCiLogTargets(targets, ctx.cwd);
-    const { select } = ctx;
-    return {
-      kind: 'ci-log',
-      root: ctx.cwd,
-      targets,
-      paths: targets.map((p) => path.resolve(ctx.cwd, p)),
-      items: () => ciLogSource(targets, { cwd: ctx.cwd, stdin: ctx.stdin, ...(select ? { select } : {}) }),
-    };
-  },
-};
+export async function openCiLog(targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  await checkCiLogTargets(targets, ctx.cwd);
+  const { select } = ctx;
+  return {
+    kind: 'ci-log',
+    root: ctx.cwd,
+    targets,
+    paths: targets.map((p) => path.resolve(ctx.cwd, p)),
+    items: () => ciLogSource(targets, { cwd: ctx.cwd, stdin: ctx.stdin, ...(select ? { select } : {}) }),
+  };
+}

@@ -11,7 +11,7 @@ import { describeError, TargetError } from '../core/errors.js';
 import type { Provenance, ScanError, Source, SourceItem } from '../core/types.js';
 import { decodeWhole, needsDecoding, sniffText, TextNormalizer } from '../core/text-decode.js';
 import { chunkDecodedFile, chunkFile, CHUNK_CHARS } from './chunks.js';
-import type { SourceDefinition } from './source.js';
+import type { OpenContext, OpenedSource } from './source.js';
 
 export interface DirOptions {
   /** paths in findings are relative to this folder */
@@ -390,29 +390,19 @@ export function relativePath(root: string, abs: string): string {
 }
 
 /** `tokensprawl dir [paths...]` and `scan --dir P`. */
-export const dirDefinition: SourceDefinition = {
-  kind: 'dir',
-  description: 'scan files and folders (default "."); honours .gitignore inside them; named paths are scanned even when ignored, and followed when symlinks',
-  argument: { name: '[paths...]', description: 'files and folders', default: ['.'] },
-  scanFlag: { flags: '--dir <path>', description: 'a file or folder (repeatable)' },
-  options: [{ flags: '--follow', description: 'follow symlinks inside the tree (loops are detected); by default they are counted as skipped' }],
-  checkEmptyRead: true,
-  progressUnit: 'files',
-  defaultJobs: (cpus) => cpus,
-  async open(targets, ctx) {
-    // A path given twice (or as ./x and x) is scanned once.
-    const abs = [...new Set(targets.map((p) => path.resolve(ctx.cwd, p)))];
-    await checkDirTargets(abs);
-    const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
-    const root = single ?? ctx.cwd;
-    const { select } = ctx;
-    return {
-      kind: 'dir',
-      root,
-      targets,
-      paths: abs,
-      ...(single ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(single) } : {}),
-      items: (config) => dirSource(abs, { root, ignore: [...config.ignore], follow: ctx.flags['follow'] === true, ...(select ? { select } : {}) }),
-    };
-  },
-};
+export async function openDir(targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  // A path given twice (or as ./x and x) is scanned once.
+  const abs = [...new Set(targets.map((p) => path.resolve(ctx.cwd, p)))];
+  await checkDirTargets(abs);
+  const single = abs.length === 1 && abs[0] !== undefined && (await stat(abs[0])).isDirectory() ? abs[0] : undefined;
+  const root = single ?? ctx.cwd;
+  const { select } = ctx;
+  return {
+    kind: 'dir',
+    root,
+    targets,
+    paths: abs,
+    ...(single ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(single) } : {}),
+    items: (config) => dirSource(abs, { root, ignore: [...config.ignore], follow: ctx.flags['follow'] === true, ...(select ? { select } : {}) }),
+  };
+}

@@ -9,7 +9,7 @@ import type { Finding, Source } from '../core/types.js';
 import { headPresence, type HeadPresence } from './git-presence.js';
 import { openRepository, openStagedRepository, type Repository } from './git-provenance.js';
 import { scanStaged, startHistory, startStaged, type GitOptions } from './git-walk.js';
-import { parseCount, type SourceDefinition } from './source.js';
+import { parseCount, type OpenContext, type OpenedSource } from './source.js';
 
 export type { GitOptions } from './git-walk.js';
 
@@ -39,72 +39,57 @@ export function gitSource(root: string, opts: GitOptions = {}): GitSource {
 }
 
 /** `tokensprawl git [repo]` and `scan --git R`. */
-export const gitDefinition: SourceDefinition = {
-  kind: 'git',
-  description: 'scan the git history of a repository, every ref',
-  argument: { name: '[repo]', description: 'repository', default: ['.'] },
-  scanFlag: { flags: '--git <repo>', description: 'a git repository: its whole history (repeatable)' },
-  options: [
-    { flags: '--since <rev>', description: 'only commits not reachable from rev, e.g. origin/main' },
-    { flags: '--staged', description: 'only what is staged (the pre-commit case)' },
-    { flags: '--max-commits <n>', description: 'scan at most n commits' },
-  ],
-  checkEmptyRead: false,
-  progressUnit: 'commits',
-  // git itself keeps a core busy producing the history
-  defaultJobs: (cpus) => Math.max(1, cpus - 1),
-  async open(targets, ctx) {
-    const target = targets[0] ?? '.';
-    if (targets.length > 1) throw new UsageError(`git takes one repository; got ${targets.length} (scan --git R --git R2 takes several)`);
-    const repo = path.resolve(ctx.cwd, target);
-    const since = ctx.flags['since'] as string | undefined;
-    const staged = ctx.flags['staged'] === true;
-    const maxCommits = parseCount('--max-commits', ctx.flags['maxCommits']);
-    // History: git starts now, in the folder given (git finds the repository from there), and
-    // runs while the repository is confirmed and the rules and configuration load.
-    const isFolder = await stat(repo).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    const source = isFolder
-      ? gitSource(repo, {
-          ...(since ? { since } : {}),
-          ...(staged ? { staged: true } : {}),
-          ...(maxCommits !== undefined ? { maxCommits } : {}),
-          ...(ctx.shard ? { shard: ctx.shard } : {}),
-        })
-      : undefined;
-    let opened: Repository;
-    try {
-      opened = await (staged ? openStagedRepository(repo) : openRepository(repo));
-    } catch (err) {
-      source?.close();
-      throw err;
-    }
-    if (!source) throw new TargetError(`not a git repository: ${repo}`);
-    // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
-    // whether each secret is still at HEAD.
-    const presence = staged || !opened.head ? undefined : headPresence(opened.root);
-    return {
-      kind: 'git',
-      root: opened.root,
-      targets: [target],
-      // The owners of a staged change are the working tree's CODEOWNERS (read from disk: no git
-      // process in a pre-commit run); the history's are HEAD's.
-      ...(staged
-        ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(opened.root) }
-        : opened.head
-          ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromGit(opened.root) }
-          : {}),
-      ...(presence ? { observe: (p: string, secret: string) => presence.observe(p, secret), annotate: (items) => annotatePresence(presence, items) } : {}),
-      items: () => source,
-      close: () => {
-        source.close();
-        presence?.close();
-      },
-    };
-  },
-};
+export async function openGit(targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  const target = targets[0] ?? '.';
+  if (targets.length > 1) throw new UsageError(`git takes one repository; got ${targets.length} (scan --git R --git R2 takes several)`);
+  const repo = path.resolve(ctx.cwd, target);
+  const since = ctx.flags['since'] as string | undefined;
+  const staged = ctx.flags['staged'] === true;
+  const maxCommits = parseCount('--max-commits', ctx.flags['maxCommits']);
+  // History: git starts now, in the folder given (git finds the repository from there), and
+  // runs while the repository is confirmed and the rules and configuration load.
+  const isFolder = await stat(repo).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const source = isFolder
+    ? gitSource(repo, {
+        ...(since ? { since } : {}),
+        ...(staged ? { staged: true } : {}),
+        ...(maxCommits !== undefined ? { maxCommits } : {}),
+        ...(ctx.shard ? { shard: ctx.shard } : {}),
+      })
+    : undefined;
+  let opened: Repository;
+  try {
+    opened = await (staged ? openStagedRepository(repo) : openRepository(repo));
+  } catch (err) {
+    source?.close();
+    throw err;
+  }
+  if (!source) throw new TargetError(`not a git repository: ${repo}`);
+  // One `git cat-file --batch`, fed while the scan runs, tells for every path with findings
+  // whether each secret is still at HEAD.
+  const presence = staged || !opened.head ? undefined : headPresence(opened.root);
+  return {
+    kind: 'git',
+    root: opened.root,
+    targets: [target],
+    // The owners of a staged change are the working tree's CODEOWNERS (read from disk: no git
+    // process in a pre-commit run); the history's are HEAD's.
+    ...(staged
+      ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromDir(opened.root) }
+      : opened.head
+        ? { codeowners: async () => (await import('./codeowners-file.js')).readCodeownersFromGit(opened.root) }
+        : {}),
+    ...(presence ? { observe: (p: string, secret: string) => presence.observe(p, secret), annotate: (items) => annotatePresence(presence, items) } : {}),
+    items: () => source,
+    close: () => {
+      source.close();
+      presence?.close();
+    },
+  };
+}
 
 /** `presentAtHead` on each finding, asked path by path. */
 async function annotatePresence(presence: HeadPresence, items: ReadonlyArray<{ finding: Finding; secret: string }>): Promise<Finding[]> {

@@ -20,7 +20,7 @@ import { documentPositioner, shifted } from './queue-document.js';
 import { fieldFragments, type Positioner } from './queue-fragments.js';
 import { JsonScanError, scanLeaves, type StringLeaf } from './queue-json.js';
 import type { MessagePart } from './queue-message.js';
-import { checkReadableTargets, isStdinTarget, type SourceDefinition } from './source.js';
+import { checkReadableTargets, isStdinTarget, type OpenContext, type OpenedSource } from './source.js';
 
 export interface HarOptions {
   /** paths in findings are relative to it */
@@ -263,25 +263,15 @@ export function redactUrl(raw: string): string {
 
 
 /** `tokensprawl har <paths...>` and `scan --har P`. */
-export const harDefinition: SourceDefinition = {
-  kind: 'har',
-  description: 'scan HAR exports of browser dev tools and proxies: every header, cookie, query string, posted body and response body',
-  argument: { name: '<paths...>', description: 'HAR files ("-" reads standard input)' },
-  scanFlag: { flags: '--har <path>', description: 'a HAR export (repeatable)' },
-  options: [],
-  checkEmptyRead: true,
-  progressUnit: 'files',
-  defaultJobs: (cpus) => cpus,
-  async open(targets, ctx) {
-    await checkHarTargets(targets, ctx.cwd);
-    const { select } = ctx;
-    return {
-      kind: 'har',
-      root: ctx.cwd,
-      targets,
-      paths: targets.filter((t) => !isStdinTarget(t)).map((p) => path.resolve(ctx.cwd, p)),
-      items: () => harSource(targets, { cwd: ctx.cwd, stdin: ctx.stdin, ...(select ? { select } : {}) }),
-    };
-  },
-};
+export async function openHar(targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  await checkHarTargets(targets, ctx.cwd);
+  const { select } = ctx;
+  return {
+    kind: 'har',
+    root: ctx.cwd,
+    targets,
+    paths: targets.filter((t) => !isStdinTarget(t)).map((p) => path.resolve(ctx.cwd, p)),
+    items: () => harSource(targets, { cwd: ctx.cwd, stdin: ctx.stdin, ...(select ? { select } : {}) }),
+  };
+}
 

@@ -9,7 +9,7 @@ import type { Source, SourceItem } from '../core/types.js';
 import { toUtf8Stream } from '../core/text-decode.js';
 import { replay, scanDocument } from './queue-document.js';
 import { scanLines } from './queue-lines.js';
-import { checkReadableTargets, type SourceDefinition } from './source.js';
+import { checkReadableTargets, type OpenContext, type OpenedSource } from './source.js';
 
 import type { QueueFormat } from './queue-formats.js';
 
@@ -215,36 +215,16 @@ function laterLinesAreRecords(t: string, from: number): boolean {
   return records > 0 && records * 2 >= lines;
 }
 
-/**
- * A line of a dump: whole (decoded, CR of CRLF dropped), or, when longer than the limit, in
- * pieces of text handed over as they are read (`part`), the last one with `last`.
- */
-
-const QUEUE_FORMATS: readonly QueueFormat[] = ['auto', 'kafka', 'rabbitmq', 'sqs', 'ndjson'];
-
 /** `tokensprawl queue <paths...>` and `scan --queue P`. */
-export const queueDefinition: SourceDefinition = {
-  kind: 'queue',
-  description: 'scan message-queue exports: Kafka, RabbitMQ, SQS, NDJSON',
-  argument: { name: '<paths...>', description: 'dump files' },
-  scanFlag: { flags: '--queue <path>', description: 'a message-queue dump (repeatable)' },
-  options: [{ flags: '--queue-format <format>', description: 'dump format', choices: QUEUE_FORMATS, default: 'auto' }],
-  checkEmptyRead: true,
-  progressUnit: 'messages',
-  // A queue dump is parsed on the main thread into many small fields: handing them to workers
-  // costs more than detecting them (measured: 50 MB of kcat JSON lines, 1.84 s on one thread,
-  // 2.21 s with two workers).
-  defaultJobs: () => 1,
-  async open(targets, ctx) {
-    await checkQueueTargets(targets, ctx.cwd);
-    const format = (ctx.flags['queueFormat'] as QueueFormat | undefined) ?? 'auto';
-    const { select } = ctx;
-    return {
-      kind: 'queue',
-      root: ctx.cwd,
-      targets,
-      paths: targets.map((p) => path.resolve(ctx.cwd, p)),
-      items: () => queueSource(targets, { cwd: ctx.cwd, format, stdin: ctx.stdin, ...(select ? { select } : {}) }),
-    };
-  },
-};
+export async function openQueue(targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  await checkQueueTargets(targets, ctx.cwd);
+  const format = (ctx.flags['queueFormat'] as QueueFormat | undefined) ?? 'auto';
+  const { select } = ctx;
+  return {
+    kind: 'queue',
+    root: ctx.cwd,
+    targets,
+    paths: targets.map((p) => path.resolve(ctx.cwd, p)),
+    items: () => queueSource(targets, { cwd: ctx.cwd, format, stdin: ctx.stdin, ...(select ? { select } : {}) }),
+  };
+}

@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Provenance, Source, SourceItem } from '../core/types.js';
 import { chunkStream } from './chunks.js';
-import type { SourceDefinition } from './source.js';
+import type { OpenContext, OpenedSource } from './source.js';
 
 /** Standard input (or any byte stream) as one file named `name` ("-" by default). */
 export function stdinSource(input: AsyncIterable<Buffer | string>, name = '-'): Source {
@@ -22,17 +22,8 @@ async function* read(input: AsyncIterable<Buffer | string>, name: string): Async
 }
 
 /** `tokensprawl stdin` and `scan --stdin`. */
-export const stdinDefinition: SourceDefinition = {
-  kind: 'stdin',
-  description: 'scan standard input',
-  scanFlag: { flags: '--stdin', description: 'standard input' },
-  options: [{ flags: '--stdin-name <name>', description: 'path to report for standard input', default: '-' }],
-  checkEmptyRead: false,
-  progressUnit: 'files',
-  defaultJobs: (cpus) => cpus,
-  async open(_targets, ctx) {
-    if (ctx.shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');
-    const name = (ctx.flags['stdinName'] as string | undefined) ?? '-';
-    return { kind: 'stdin', root: ctx.cwd, targets: [name], items: () => stdinSource(ctx.stdin(), name) };
-  },
-};
+export async function openStdin(_targets: string[], ctx: OpenContext): Promise<OpenedSource> {
+  if (ctx.shard) throw new UsageError('--shard does not apply to stdin: there is only one input to split');
+  const name = (ctx.flags['stdinName'] as string | undefined) ?? '-';
+  return { kind: 'stdin', root: ctx.cwd, targets: [name], items: () => stdinSource(ctx.stdin(), name) };
+}
