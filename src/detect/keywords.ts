@@ -1,9 +1,13 @@
 /**
  * The keyword prefilter: which of the rules' keywords occur in a text, ignoring ASCII case.
  *
- * One pass over the text keeps a rolling hash of the last three characters (7 bits each) and
- * looks it up in a table of every keyword's first three characters in every case; only where
- * the table says "a keyword may start here" are the characters compared. The regex engine
+ * One pass over the text keeps a rolling hash of the last three characters and looks it up in
+ * a table of every keyword's first three characters; only where the table says "a keyword may
+ * start here" are the characters compared. The hash keeps 5 bits of each character, which are
+ * the same for both cases of an ASCII letter: one table entry per keyword start, whatever the
+ * case, in a 32 KiB table. (A 21-bit table of every case variant cost a pre-commit run ~6 ms
+ * of page faults to fill.) Characters that share their low 5 bits (`0` and `p`, `-` and `m`)
+ * share entries too; the comparison tells them apart. The regex engine
  * cannot do this for us: an alternation of 90 keywords that start on twenty letters gives V8
  * no literal to search for, so it walks its automaton at every position (225 MB/s on 60 MB of
  * the bench corpus). The same loop in JavaScript runs at about 400 MB/s; in WebAssembly
@@ -29,7 +33,7 @@ export interface KeywordScannerOptions {
   engine?: 'wasm' | 'js';
 }
 
-const HASH_BITS = 21; // the JavaScript loop's mask 0x1fffff is this, written out
+const HASH_BITS = 15; // the JavaScript loop's mask 0x7fff is this, written out
 const WASM_MIN_LENGTH = 512;
 const HASH_MASK = (1 << HASH_BITS) - 1;
 
@@ -55,32 +59,29 @@ export function createKeywordScanner(words: readonly string[], opts: KeywordScan
   const others: number[] = [];
   for (const [id, k] of keywords.entries()) (k.length >= 3 && isAscii(k) ? hashed : others).push(id);
 
-  // table[hash of a case variant of the first three characters] = bucket; 0 = no keyword.
+  // table[hash of the first three characters] = bucket; 0 = no keyword.
   const table = new Uint8Array(1 << HASH_BITS);
   const buckets: number[][] = [[]];
-  const bucketOf = new Map<string, number>();
   for (const id of hashed) {
-    const k = keywords[id] as string;
-    const head = k.slice(0, 3);
-    let b = bucketOf.get(head);
-    if (b === undefined) {
+    const h = hash3(keywords[id] as string);
+    let b = table[h] as number;
+    if (b === 0) {
+      // Starts with the same hash share a bucket, and past 255 buckets (what a byte holds) so
+      // do others: confirm() compares whole keywords, so sharing costs a few more comparisons
+      // on a hit, never a missed keyword.
       if (buckets.length <= 255) {
         b = buckets.length;
         buckets.push([]);
       } else {
-        // More distinct three-character starts than a byte holds: share a bucket. The table
-        // is a perfect hash of three ASCII characters, and confirm() compares whole keywords,
-        // so sharing costs a few more comparisons on a hit, never a missed keyword.
-        b = 1 + (hash3(head) % 255);
+        b = 1 + (h % 255);
       }
-      bucketOf.set(head, b);
-      for (const h of caseHashes3(head)) table[h] = b;
+      table[h] = b;
     }
     buckets[b]?.push(id);
   }
   const set: HashedKeywords = { keywords, table, buckets, codes: keywords.map(charCodes) };
-  // The WebAssembly loop is built on the first long text: copying the 2 MiB table into its
-  // memory costs ~20 ms, most of a pre-commit run that only ever scans short texts.
+  // The WebAssembly loop is built on the first long text: a pre-commit run that only ever
+  // scans short texts need not compile it.
   let wasm: HashedScan | null | undefined = opts.engine === 'js' || hashed.length === 0 ? null : undefined;
   const longScan = (): HashedScan | null => (wasm === undefined ? (wasm = wasmScan(set)) : wasm);
   const js = jsScan(set);
@@ -182,7 +183,7 @@ function jsScanText(set: HashedKeywords): HashedScan['text'] {
     for (let i = 0; i < n; i++) {
       // Characters above 127 alias ASCII ones here; confirm() rejects them. The mask
       // is a literal: a module constant is loaded from memory on every character.
-      h = ((h << 7) | (text.charCodeAt(i) & 127)) & 0x1fffff;
+      h = ((h << 5) | (text.charCodeAt(i) & 31)) & 0x7fff;
       const b = table[h] as number;
       if (b === 0) continue;
       if (i >= 2) confirm(set, b, i - 2, n, unit, found, out);
@@ -207,7 +208,7 @@ interface WasmExports {
 
 /**
  * The same scan in WebAssembly over the text's UTF-8 bytes (keywords are ASCII, so a byte
- * comparison is exact). Memory: the 2 MiB table, room for 64 Ki hits, then the input, grown to
+ * comparison is exact). Memory: the 32 KiB table, room for 64 Ki hits, then the input, grown to
  * the largest text seen (fragments are at most about 1 MiB). Null when WebAssembly is unavailable.
  */
 function wasmScan(set: HashedKeywords): HashedScan | null {
@@ -255,14 +256,14 @@ function wasmScan(set: HashedKeywords): HashedScan | null {
       const last = hits[(HITS >> 2) + 2 * (count - 1)] as number;
       from = last + 1;
       h = 0;
-      for (let j = Math.max(0, last - 2); j <= last; j++) h = ((h << 7) | ((bytes[INPUT + j] as number) & 127)) & HASH_MASK;
+      for (let j = Math.max(0, last - 2); j <= last; j++) h = ((h << 5) | ((bytes[INPUT + j] as number) & 31)) & HASH_MASK;
     }
   };
 
   return {
     text(text, found, out) {
       // One byte per UTF-16 unit, the low eight bits (a copy for a string V8 stores as Latin-1,
-      // which most text is): offsets stay string offsets, and the hash only uses seven bits
+      // which most text is): offsets stay string offsets, and the hash only uses five bits
       // anyway. A character above 255 may then look like an ASCII one to the loop, so the
       // candidates are confirmed against the string itself.
       reserve(text.length);
@@ -282,19 +283,7 @@ function hash3(s: string): number {
 }
 
 function hashCodes(a: number, b: number, c: number): number {
-  return (((a & 127) << 14) | ((b & 127) << 7) | (c & 127)) & HASH_MASK;
-}
-
-/**
- * hash3 of every ASCII case variant of a three-character head, computed from the character
- * codes: building the table this way, not from variant strings, takes a pre-commit run's
- * start-up ~5 ms less (some 700 heads).
- */
-function caseHashes3(head: string): number[] {
-  const cases = (c: number): number[] => (c >= 97 && c <= 122 ? [c, c - 32] : c >= 65 && c <= 90 ? [c, c + 32] : [c]);
-  const out: number[] = [];
-  for (const a of cases(head.charCodeAt(0))) for (const b of cases(head.charCodeAt(1))) for (const c of cases(head.charCodeAt(2))) out.push(hashCodes(a, b, c));
-  return out;
+  return (((a & 31) << 10) | ((b & 31) << 5) | (c & 31)) & HASH_MASK;
 }
 
 function charCodes(s: string): Int32Array {

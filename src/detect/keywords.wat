@@ -3,8 +3,8 @@
 ;; in JavaScript over a string. scripts/build-wasm.mjs assembles this file into keywords-wasm.ts.
 ;;
 ;; scan(p, i0, n, h0, tab, out, max) -> hits
-;;   Walks bytes p+i0 .. p+n-1 keeping h = the last three bytes, 7 bits each (h0 primes it).
-;;   Where the 2 MiB table at `tab` holds a non-zero bucket for h, writes the pair
+;;   Walks bytes p+i0 .. p+n-1 keeping h = the last three bytes, 5 bits each (h0 primes it).
+;;   Where the 32 KiB table at `tab` holds a non-zero bucket for h, writes the pair
 ;;   (index of the byte, bucket) as two i32 at out + 8 * hit. Stops after `max` hits; the
 ;;   caller then resumes after the last one.
 (module
@@ -24,18 +24,18 @@
       i32.ge_u
       br_if $done
       loop $next
-        ;; h = ((h << 7) | (byte & 127)) & 0x1fffff
+        ;; h = ((h << 5) | (byte & 31)) & 0x7fff
         local.get $h
-        i32.const 7
+        i32.const 5
         i32.shl
         local.get $p
         local.get $i
         i32.add
         i32.load8_u
-        i32.const 127
+        i32.const 31
         i32.and
         i32.or
-        i32.const 0x1fffff
+        i32.const 0x7fff
         i32.and
         local.tee $h
         local.get $tab
