@@ -29,6 +29,7 @@ import { decodesAsJwt } from './detect/jwt-shape.js';
 import { applyFilters, type AllowEntry } from './filters/index.js';
 import type { Rule } from './rules/types.js';
 import { isBuiltinRule, shippedTexts } from './rules/shown.js';
+import { isShippedRuleText } from './rules/load.js';
 import type { PolicySet } from './policy/types.js';
 
 export interface ScanProgress {
@@ -89,7 +90,7 @@ export interface ScanOptions {
 
 /** A redactor that knows the rules' patterns: the one every output of a run goes through. */
 export function createRunRedactor(rules: readonly Rule[]): Redactor {
-  const redactor = new Redactor(secretFinder(rules));
+  const redactor = new Redactor(secretFinder(rules), isShippedRuleText);
   // The tool's name and the report's own key names that hold a rule keyword: words, not secrets.
   redactor.trust(['tokensprawl', 'secret', 'token', 'path', 'credentials', ...rules.filter(isBuiltinRule).flatMap(shippedTexts)]);
   return redactor;
@@ -247,7 +248,7 @@ export async function scan(source: Source, opts: ScanOptions): Promise<ScanResul
     }
   };
   const groups: Groups = { rulesById, pending, inlineSuppressed, onNew };
-  const redactor = opts.redactor ?? new Redactor(secretFinder(opts.rules));
+  const redactor = opts.redactor ?? createRunRedactor(opts.rules);
   const take = (fragment: Fragment, matches: LocatedMatch[]): void => {
     if (matches.length === 0) return;
     for (const m of matches) redactor.add(m.secret, rulesById.get(m.ruleId)?.prefix);

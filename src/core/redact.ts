@@ -45,7 +45,15 @@ export class Redactor {
   private readonly memo = new Map<string, string>();
   /** texts the scanner ships (built-in rules' titles, descriptions, remediation): nothing in them to redact */
   private readonly trusted = new Set<string>();
-  constructor(private readonly find?: (text: string) => SecretSpan[]) {}
+  /**
+   * `find`: where the rules' patterns find secrets in a text. `shipped`: whether a text is one
+   * the scanner shipped (a built-in rule's description, read when first needed), passed through
+   * like the trusted ones.
+   */
+  constructor(
+    private readonly find?: (text: string) => SecretSpan[],
+    private readonly shipped?: (text: string) => boolean,
+  ) {}
 
   /**
    * Texts the scanner itself wrote, passed through unchanged: the built-in rules' words repeat
@@ -69,7 +77,7 @@ export class Redactor {
 
   /** The text with every known or pattern-shaped secret in it redacted. */
   text(s: string): string {
-    if (s.length === 0 || this.trusted.has(s)) return s;
+    if (s.length === 0 || this.trusted.has(s) || this.shipped?.(s) === true) return s;
     const cached = this.memo.get(s);
     if (cached !== undefined) return cached;
     let out = this.replaceKnown(s);

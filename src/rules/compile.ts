@@ -1,12 +1,14 @@
 import { compileBoundary } from '../detect/boundary.js';
 import { compileLinear, type LinearRegex, type Re2 } from '../detect/linear.js';
-import type { RawRule, Rule } from './types.js';
+import type { RawRule, Rule, RuleTexts } from './types.js';
 
 /**
  * Raw rule → compiled rule. Throws an Error naming the bad field. A rule with `engine: 're2'`
  * needs the re2js module (`re2`): its patterns are compiled for the linear-time engine.
+ * `texts`: where its description, references, remediation and examples are, when not in `raw`
+ * (a built-in rule from the cache reads them from a file of their own, when first asked for).
  */
-export function compileRule(raw: RawRule, family: string, file: string, re2?: Re2): Rule {
+export function compileRule(raw: RawRule, family: string, file: string, re2?: Re2, texts: () => RuleTexts = () => raw): Rule {
   const flags = raw.flags ?? '';
   let regex: RegExp;
   let linear: LinearRegex | undefined;
@@ -36,7 +38,9 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
   return {
     id: raw.id,
     title: raw.title,
-    description: raw.description,
+    get description() {
+      return texts().description;
+    },
     severity: raw.severity,
     family,
     regex,
@@ -57,11 +61,19 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     ...(raw.stopwords && raw.stopwords.length > 0 ? { stopwords: raw.stopwords.map((w) => w.toLowerCase()) } : {}),
     ...(pathTest ? { pathTest } : {}),
     paths: raw.paths,
-    references: raw.references ?? [],
-    remediation: raw.remediation,
+    get references() {
+      return texts().references ?? [];
+    },
+    get remediation() {
+      return texts().remediation;
+    },
     ...(raw.revoke ? { revoke: raw.revoke } : {}),
-    examples: raw.examples,
-    negativeExamples: raw.negativeExamples,
+    get examples() {
+      return texts().examples;
+    },
+    get negativeExamples() {
+      return texts().negativeExamples;
+    },
     file,
     raw,
   };

@@ -4,13 +4,13 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { RuleError } from '../core/errors.js';
+import { describeError, RuleError } from '../core/errors.js';
 import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
 import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
 import { parseGitleaksToml } from './gitleaks.js';
 import { checkBacktracking } from './redos.js';
-import type { RawRule, RawRuleFile, Rule } from './types.js';
+import type { RawRule, RawRuleFile, Rule, RuleTexts } from './types.js';
 
 /** The rules shipped with the package (…/rules next to dist/). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -50,13 +50,13 @@ export async function loadRules(opts: LoadRulesOptions): Promise<Rule[]> {
   const re2 = userRules ? await import('re2js') : undefined;
   const rejected = re2 ? await chooseEngines(docs, re2, problems) : new Set<RawRule>();
   const byId = new Map<string, Rule>();
-  for (const { file, doc } of docs) {
+  for (const { file, doc, texts } of docs) {
     const family = doc.family ?? path.basename(file).replace(/\.(ya?ml|toml)$/i, '');
     doc.rules.forEach((r, i) => {
       if (rejected.has(r)) return;
       let rule: Rule;
       try {
-        rule = compileRule(r, family, file, re2);
+        rule = compileRule(r, family, file, re2, texts ? () => texts(i) : undefined);
       } catch (err) {
         problems.push(`${displayPath(file)}: /rules/${i}${r.id ? ` (${r.id})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
         return;
@@ -116,6 +116,8 @@ async function chooseEngines(docs: RuleDoc[], re2: Re2, problems: string[]): Pro
 interface RuleDoc {
   file: string;
   doc: RawRuleFile;
+  /** the texts of rule i when they are not in `doc` (built-in rules from the cache) */
+  texts?: (i: number) => RuleTexts;
   /** from --rules or a config: not the built-in rules */
   user?: boolean;
 }
@@ -140,6 +142,7 @@ interface RuleCache {
   hash: string;
   /** the rule files' names, in the cache's order */
   files?: string[];
+  /** the rule files, each rule without its TEXT_FIELDS (they are in the texts file) */
   docs: RawRuleFile[];
 }
 
@@ -155,13 +158,64 @@ async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleD
   try {
     const files = (await ruleFiles(BUILTIN_RULES_DIR)).filter((f) => !isToml(f));
     cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as RuleCache;
-    if (cache.docs.length === files.length && unchangedSince(cache, files, statSync(cacheFile).mtimeMs)) return files.map((file, i) => ({ file, doc: cache!.docs[i] as RawRuleFile }));
+    if (cache.docs.length === files.length && unchangedSince(cache, files, statSync(cacheFile).mtimeMs)) return fromCache(files, cache, cacheFile);
   } catch {
     // no cache (running from source) or an unreadable one: compare contents, or validate now
   }
   const { files, texts, hash } = await readBuiltin();
-  if (cache && cache.hash === hash && cache.docs.length === files.length) return files.map((file, i) => ({ file, doc: cache!.docs[i] as RawRuleFile }));
-  return validateFiles(files, texts, problems);
+  if (cache && cache.hash === hash && cache.docs.length === files.length) return fromCache(files, cache, cacheFile);
+  const docs = await validateFiles(files, texts, problems);
+  for (const d of docs) for (const rule of d.doc.rules) shipText(rule);
+  return docs;
+}
+
+/**
+ * The cached rule files, each rule's TEXT_FIELDS read from the texts file when first asked for:
+ * a scan needs them only to report, a clean pre-commit run never, and reading them (more than
+ * half the cache) cost ~20 ms of every start.
+ */
+function fromCache(files: string[], cache: RuleCache, cacheFile: string): RuleDoc[] {
+  let texts: RuleTexts[][] | undefined;
+  const read = (): RuleTexts[][] => (texts ??= readTexts(textsFileOf(cacheFile), cache.hash, cache.docs));
+  return files.map((file, i) => ({ file, doc: cache.docs[i] as RawRuleFile, texts: (j) => read()[i]?.[j] as RuleTexts }));
+}
+
+/** The texts file written with the cache; a RuleError (exit 2) when it is missing or from another build. */
+function readTexts(file: string, hash: string, docs: RawRuleFile[]): RuleTexts[][] {
+  let stored: { hash?: unknown; texts?: unknown };
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+  } catch (err) {
+    throw new RuleError(`${displayPath(file)}: cannot read the built-in rules' texts (${describeError(err)}): run npm run build`, { cause: err });
+  }
+  const texts = stored.texts as RuleTexts[][];
+  if (stored.hash !== hash || !Array.isArray(texts) || texts.length !== docs.length || docs.some((d, i) => texts[i]?.length !== d.rules.length)) {
+    throw new RuleError(`${displayPath(file)}: not from the build that wrote the rule cache beside it: run npm run build`);
+  }
+  for (const rule of texts.flat()) shipText(rule);
+  return texts;
+}
+
+/** A rule's words kept out of the cache (see fromCache). */
+const TEXT_FIELDS = ['description', 'references', 'remediation', 'examples', 'negativeExamples'] as const satisfies ReadonlyArray<keyof RuleTexts>;
+
+const textsFileOf = (cacheFile: string): string => cacheFile.replace(/(\.json)?$/, '-texts.json');
+
+/** Words of the built-in rules read so far (see isShippedRuleText). */
+const shippedTexts = new Set<string>();
+
+function shipText(rule: RuleTexts): void {
+  for (const t of [rule.description, ...(rule.references ?? []), rule.remediation]) if (t) shippedTexts.add(t);
+}
+
+/**
+ * Whether a text is a built-in rule's description, reference or remediation, as read so far:
+ * such a text reaches a report only after it was read, so nothing is missed by not reading
+ * them all up front (the run's Redactor passes these through; test/rules/builtin-text.test.ts
+ * holds them to "nothing a pattern would redact").
+ */
+export function isShippedRuleText(text: string): boolean {
+  return shippedTexts.has(text);
 }
 
 /** Whether the cache lists exactly these files and neither they nor the schema changed after it was written. */
@@ -186,9 +240,17 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
   const problems: string[] = [];
   const docs = await validateFiles(files, texts, problems);
   if (problems.length > 0) throw new RuleError(`invalid rules:\n  ${problems.join('\n  ')}`);
-  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: docs.map((d) => d.doc) };
-  await writeFile(cacheFile, `${JSON.stringify(cache)}\n`);
+  const ruleTexts = docs.map((d) => d.doc.rules.map((r) => Object.fromEntries(TEXT_FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])) as RuleTexts));
+  const slim = docs.map((d) => ({ ...d.doc, rules: d.doc.rules.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !(TEXT_FIELDS as readonly string[]).includes(k))) as RawRule) }));
+  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: slim };
+  await writeFile(cacheFile, asciiJson(cache));
+  await writeFile(textsFileOf(cacheFile), asciiJson({ hash, texts: ruleTexts }));
   return cacheFile;
+}
+
+/** JSON with every non-ASCII character escaped: read back without UTF-8 decoding into a two-byte string (several ms at every start). */
+function asciiJson(value: unknown): string {
+  return `${JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 async function validateFiles(files: string[], texts: string[], problems: string[], user = false): Promise<RuleDoc[]> {

@@ -48,6 +48,9 @@ export interface RawRule {
   imported?: 'gitleaks';
 }
 
+/** A rule's words that only reports and `rules test` read: the built-in cache keeps them apart (rules/load.ts). */
+export type RuleTexts = Pick<RawRule, 'description' | 'references' | 'remediation' | 'examples' | 'negativeExamples'>;
+
 export interface RawRuleFile {
   family?: string;
   rules: RawRule[];

@@ -126,6 +126,32 @@ describe('built-in rule cache', () => {
     writeFileSync(cacheFile, '{ not json');
     expect(await loadRules({ builtin: true, dirs: [], cacheFile })).toHaveLength(fresh.length);
   });
+
+  it('keeps the rules\' texts in a file of its own, read only when a text is asked for', async () => {
+    const { readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { writeBuiltinRuleCache } = await import('../../src/rules/load.js');
+    const dir = dirWith({});
+    const cacheFile = `${dir}/builtin-rules.json`;
+    await writeBuiltinRuleCache(cacheFile);
+    const textsFile = `${dir}/builtin-rules-texts.json`;
+    // Both files are ASCII (read without UTF-8 decoding); the cache holds no description.
+    for (const f of [cacheFile, textsFile]) expect([...readFileSync(f)].every((b) => b < 0x80)).toBe(true);
+    expect(readFileSync(cacheFile, 'utf8')).not.toContain('"description"');
+    const fresh = await loadRules({ builtin: true, dirs: [] });
+    const texts = (rules: typeof fresh) => rules.map((r) => [r.id, r.description, r.references, r.remediation ?? null, r.examples, r.negativeExamples]);
+    expect(texts(await loadRules({ builtin: true, dirs: [], cacheFile }))).toEqual(texts(fresh));
+
+    // Loading does not read the texts file: without it the rules load, and asking for a text is
+    // then a clear error (exit 2), never an empty description.
+    rmSync(textsFile);
+    const lazy = await loadRules({ builtin: true, dirs: [], cacheFile });
+    expect(lazy.map((r) => r.id)).toEqual(fresh.map((r) => r.id));
+    expect(() => lazy[0]?.description).toThrow(/builtin-rules-texts\.json: cannot read the built-in rules' texts .*npm run build/);
+    // A texts file from another build is refused the same way.
+    writeFileSync(textsFile, JSON.stringify({ hash: 'another build', texts: [] }));
+    const other = await loadRules({ builtin: true, dirs: [], cacheFile });
+    expect(() => other[0]?.examples).toThrow(/not from the build that wrote the rule cache beside it/);
+  });
 });
 
 describe('user and imported rules: linear time or rejected', () => {
