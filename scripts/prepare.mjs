@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'rules', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json'];
-const OUTPUTS = ['dist/bundle/cli.js', 'dist/builtin-rules.json', 'dist/index.js'];
+const OUTPUTS = ['dist/bundle/cli.cjs', 'dist/bundle/cli.cache', 'dist/builtin-rules.json', 'dist/index.js'];
 
 /** Newest modification time under a path (0 when it does not exist). */
 function newest(path) {

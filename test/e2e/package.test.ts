@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/fake-tokens.js';
@@ -74,7 +75,7 @@ afterAll(() => {
 
 describe('the packed tarball', () => {
   it('holds the built CLI and the rules, not the sources, tests or fixtures', () => {
-    for (const f of ['bin/tokensprawl.js', 'dist/bundle/cli.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'policies/default.yaml', 'dist/default-policies.json', 'package.json']) {
+    for (const f of ['bin/tokensprawl.js', 'bin/load.js', 'dist/bundle/cli.cjs', 'dist/bundle/cli.cache', 'dist/bundle/worker.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'policies/default.yaml', 'dist/default-policies.json', 'package.json']) {
       expect(packed).toContain(f);
     }
     expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts)\//.test(f) || f === '.npmrc')).toEqual([]);
@@ -82,7 +83,7 @@ describe('the packed tarball', () => {
 
   it('installs with no build step and no dev dependency', () => {
     const installed = path.join(prefix, 'lib/node_modules/tokensprawl');
-    expect(existsSync(path.join(installed, 'dist/bundle/cli.js'))).toBe(true);
+    expect(existsSync(path.join(installed, 'dist/bundle/cli.cjs'))).toBe(true);
     const deps = new Set(readdirSync(path.join(installed, 'node_modules')).flatMap((d) => (d.startsWith('@') ? readdirSync(path.join(installed, 'node_modules', d)).map((s) => `${d}/${s}`) : [d])));
     for (const dev of Object.keys(pkg.devDependencies)) if (!(dev in pkg.dependencies)) expect(deps.has(dev), dev).toBe(false);
     for (const dep of Object.keys(pkg.dependencies)) expect(deps.has(dep), dep).toBe(true);
@@ -93,6 +94,13 @@ describe('the packed tarball', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(pkg.version);
     expect(r.status).toBe(0);
+  });
+
+  it('starts from the code cache the build wrote (V8 takes it: same Node, same build)', () => {
+    const load = pathToFileURL(path.join(prefix, 'lib/node_modules/tokensprawl/bin/load.js')).href;
+    const r = sh(process.execPath, ['--input-type=module', '-e', `const { loadCli } = await import(${JSON.stringify(load)}); console.log(loadCli().cacheRejected)`], elsewhere);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('false');
   });
 
   it('runs dir on a copy of the demo service, finding its tokens (exit 1), never echoing one', () => {
