@@ -143,9 +143,18 @@ export function runRule(rule: Rule, text: string): Match[] {
   if (rule.linear) return runLinear(rule, rule.linear, text);
   const out: Match[] = [];
   const re = rule.regex;
+  const { gate } = rule;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  for (;;) {
+    if (gate) {
+      // No match of the rule starts before the gate's first one from here.
+      gate.lastIndex = re.lastIndex;
+      const g = gate.exec(text);
+      if (g === null) break;
+      re.lastIndex = g.index;
+    }
+    if ((m = re.exec(text)) === null) break;
     if (m[0].length === 0) {
       re.lastIndex++;
       continue;

@@ -17,6 +17,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
   let allowMatch: Rule['allowMatch'];
   let allowLine: Rule['allowLine'];
   let pathTest: Rule['pathTest'];
+  let gate: RegExp | undefined;
   if (raw.engine === 're2') {
     if (!re2) throw new Error('this rule runs on the linear-time engine, which was not loaded');
     // gitleaks takes the first capture group that took part as the secret when secretGroup is unset
@@ -34,6 +35,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     regex = compileRegex('pattern', raw.pattern, 'gd' + flags);
     hasSecretGroup = /\(\?<secret>/.test(raw.pattern);
     allow = (raw.allow ?? []).map((a, i) => compileRegex(`allow/${i}`, a, ''));
+    gate = gateOf(raw.pattern, flags);
   }
   return {
     id: raw.id,
@@ -44,6 +46,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     severity: raw.severity,
     family,
     regex,
+    ...(gate ? { gate } : {}),
     ...(linear ? { linear } : {}),
     hasSecretGroup,
     keywords: raw.keywords.map((k) => k.toLowerCase()),
@@ -104,4 +107,66 @@ function v8OrNever(source: string, flags: string): RegExp {
   } catch {
     return new RegExp('(?!)', flags.replace(/[^dgimsu]/g, ''));
   }
+}
+
+/**
+ * The pattern with its negative lookarounds, `(?!…)` and `(?<!…)`, left out: a pattern that
+ * matches wherever the rule's does (a negative lookaround can only refuse a match), or undefined
+ * when the pattern has none. Also undefined when one holds a capturing group: leaving it out
+ * would renumber the groups after it, and `\2` or `\k<n>` could then mean other text.
+ */
+export function gateOf(pattern: string, flags: string): RegExp | undefined {
+  let out = '';
+  let removed = false;
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith('(?!', i) || pattern.startsWith('(?<!', i)) {
+      const end = groupEnd(pattern, i);
+      if (capturesIn(pattern, i + 3, end)) return undefined;
+      i = end;
+      removed = true;
+      continue;
+    }
+    const next = tokenEnd(pattern, i);
+    out += pattern.slice(i, next);
+    i = next;
+  }
+  if (!removed) return undefined;
+  try {
+    return new RegExp(out, 'g' + flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a capturing group, `(…)` or `(?<name>…)`, opens between `from` and `to`. */
+function capturesIn(pattern: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i = tokenEnd(pattern, i)) {
+    if (pattern[i] !== '(') continue;
+    if (pattern[i + 1] !== '?') return true;
+    if (pattern[i + 2] === '<' && pattern[i + 3] !== '=' && pattern[i + 3] !== '!') return true;
+  }
+  return false;
+}
+
+/** Where the group opening at `start` ends (just after its closing parenthesis). */
+function groupEnd(pattern: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < pattern.length; ) {
+    const c = pattern[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+    i = tokenEnd(pattern, i);
+  }
+  return pattern.length;
+}
+
+/** The end of the token at `i`: an escape, a character class or one character. */
+function tokenEnd(pattern: string, i: number): number {
+  if (pattern[i] === '\\') return i + 2;
+  if (pattern[i] !== '[') return i + 1;
+  for (let j = i + 1; j < pattern.length; j++) {
+    if (pattern[j] === '\\') j++;
+    else if (pattern[j] === ']') return j + 1; // in JavaScript `[]` is an empty class: no `]` opens one
+  }
+  return pattern.length;
 }

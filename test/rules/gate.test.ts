@@ -1,0 +1,61 @@
+// A rule's gate (compile.ts gateOf): its pattern without negative lookarounds. Detection runs the
+// rule's own pattern only from where the gate matched, so the gate must match wherever the rule
+// does, and findings must be the same with or without it.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileRule, gateOf } from '../../src/rules/compile.js';
+import { loadRules } from '../../src/rules/load.js';
+import { runRule } from '../../src/detect/detect.js';
+import type { RawRule } from '../../src/rules/types.js';
+
+describe('gateOf', () => {
+  it.each([
+    ['a(?!b)c', 'ac'],
+    ['(?<!x)y', 'y'],
+    ['x(?<!(?:a|b(?!c))d)y', 'xy'],
+    ['[(?!]a(?!b)', '[(?!]a'], // a class: its parenthesis opens nothing
+    ['[]a(?!b)', '[]a'], // `[]` is an empty class in JavaScript
+    ['\\((?!b)\\)', '\\(\\)'],
+    ['(?<q>["\']?)(?!x)(?<secret>\\w+)\\k<q>', '(?<q>["\']?)(?<secret>\\w+)\\k<q>'],
+  ])('%s → %s', (pattern, gate) => {
+    expect(gateOf(pattern, '')?.source).toBe(new RegExp(gate).source);
+  });
+
+  it('is undefined without a negative lookaround, or when one holds a capturing group', () => {
+    expect(gateOf('a(?=b)c', '')).toBeUndefined();
+    expect(gateOf('a\\(?!b', '')).toBeUndefined(); // an escaped parenthesis, made optional
+    expect(gateOf('(?!(a))(b)\\2', '')).toBeUndefined();
+    expect(gateOf('(?!(?<n>a))\\k<n>b', '')).toBeUndefined();
+  });
+
+  it('keeps the flags, with g', () => {
+    expect(gateOf('a(?!b)', 'i')?.flags).toBe('gi');
+  });
+});
+
+describe('detection through a gate', () => {
+  const raw = (pattern: string): RawRule => ({ id: 't', title: 't', description: 'd', severity: 'low', pattern, keywords: ['k'], examples: [], negativeExamples: [] });
+
+  it('finds the same matches as the pattern alone, on random text', () => {
+    const pattern = '(?<!(?:REFRESH|ID)_?)(?:API_?KEY|TOKEN)(?!_ID)=(?<secret>[a-z0-9]{4,8})(?![a-z])';
+    const gated = compileRule(raw(pattern), 'f', 'f.yaml');
+    expect(gated.gate).toBeDefined();
+    const plain = { ...gated, gate: undefined };
+    const alphabet = ['REFRESH', 'ID', '_', 'API', 'KEY', 'TOKEN', '=', 'abc1', 'z', ' ', '9x'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(runRule(gated, text)).toEqual(runRule(plain, text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('changes no finding of a built-in gated rule on its own examples', async () => {
+    const rules = (await loadRules({ builtin: true, dirs: [] })).filter((r) => r.gate);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      for (const text of [...r.examples, ...r.negativeExamples]) expect(runRule(r, text), r.id).toEqual(runRule({ ...r, gate: undefined }, text));
+    }
+  });
+});
