@@ -45,7 +45,7 @@ for (const f of readdirSync(path.join(ROOT, 'rules')).filter((n) => n.endsWith('
     }
   }
 }
-const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/tokensprawl.js'), 'dir', tmp, '--format', 'json', '--fail-on', 'none', '--no-progress', '--allow-incomplete'], { maxBuffer: 1 << 30, encoding: 'utf8' });
+const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/tokensprawl.cjs'), 'dir', tmp, '--format', 'json', '--fail-on', 'none', '--no-progress', '--allow-incomplete'], { maxBuffer: 1 << 30, encoding: 'utf8' });
 const report = JSON.parse(run.stdout);
 const rulesFamily = new Map();
 for (const f of readdirSync(path.join(ROOT, 'rules')).filter((n) => n.endsWith('.yaml'))) {

@@ -21,7 +21,7 @@ import { loadRgPatterns } from './rg-patterns.mjs';
 import { plantLine, sha256 } from './tokens.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'tokensprawl.js');
+const BIN = path.join(ROOT, 'bin', 'tokensprawl.cjs');
 const MB = 1024 * 1024;
 
 const { values: flags } = parseArgs({

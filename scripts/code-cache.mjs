@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCli } from '../bin/load.js';
+import { loadCli } from '../bin/load.cjs';
 
 const { cli, saveCache } = loadCli({ useCache: false });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-code-cache-'));

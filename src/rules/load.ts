@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeError, RuleError } from '../core/errors.js';
 import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
+import { isObject } from '../core/guards.js';
 import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
 import { parseGitleaksToml } from './gitleaks.js';
@@ -144,6 +145,8 @@ interface RuleCache {
   files?: string[];
   /** the rule files, each rule without its TEXT_FIELDS (they are in the texts file) */
   docs: RawRuleFile[];
+  /** where in the texts file each rule file's line starts, and (last) where the file ends */
+  textsAt?: number[];
 }
 
 /**
@@ -172,28 +175,60 @@ async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleD
 /**
  * The cached rule files, each rule's TEXT_FIELDS read from the texts file when first asked for:
  * a scan needs them only to report, a clean pre-commit run never, and reading them (more than
- * half the cache) cost ~20 ms of every start.
+ * half the cache) cost ~20 ms of every start. One line of that file per rule file, found by its
+ * offset: a report on one finding reads the texts of one family.
  */
 function fromCache(files: string[], cache: RuleCache, cacheFile: string): RuleDoc[] {
-  let texts: RuleTexts[][] | undefined;
-  const read = (): RuleTexts[][] => (texts ??= readTexts(textsFileOf(cacheFile), cache.hash, cache.docs));
-  return files.map((file, i) => ({ file, doc: cache.docs[i] as RawRuleFile, texts: (j) => read()[i]?.[j] as RuleTexts }));
+  const read = new Map<number, RuleTexts[]>();
+  const textsOf = (i: number): RuleTexts[] => {
+    let texts = read.get(i);
+    if (!texts) read.set(i, (texts = readTexts(textsFileOf(cacheFile), cache, i)));
+    return texts;
+  };
+  return files.map((file, i) => ({ file, doc: cache.docs[i] as RawRuleFile, texts: (j) => textsOf(i)[j] as RuleTexts }));
 }
 
-/** The texts file written with the cache; a RuleError (exit 2) when it is missing or from another build. */
-function readTexts(file: string, hash: string, docs: RawRuleFile[]): RuleTexts[][] {
-  let stored: { hash?: unknown; texts?: unknown };
+/**
+ * The texts of rule file i, from the texts file written with the cache: a first line naming the
+ * cache's hash, then one JSON line per rule file at `cache.textsAt[i]`. A RuleError (exit 2)
+ * when the file is missing or from another build.
+ */
+function readTexts(file: string, cache: RuleCache, i: number): RuleTexts[] {
+  const at = cache.textsAt;
+  const start = at?.[i];
+  const end = at?.[i + 1];
+  let head: string;
+  let line: string;
   try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+    const fd = openSync(file, 'r');
+    try {
+      const slice = (from = 0, to = 0): string => {
+        const buf = Buffer.alloc(Math.max(0, to - from));
+        return buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, from));
+      };
+      head = slice(0, at?.[0]);
+      line = slice(start, end);
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     throw new RuleError(`${displayPath(file)}: cannot read the built-in rules' texts (${describeError(err)}): run npm run build`, { cause: err });
   }
-  const texts = stored.texts as RuleTexts[][];
-  if (stored.hash !== hash || !Array.isArray(texts) || texts.length !== docs.length || docs.some((d, i) => texts[i]?.length !== d.rules.length)) {
+  const header = parseOr(head);
+  const texts = parseOr(line);
+  if (!isObject(header) || header['hash'] !== cache.hash || !Array.isArray(texts) || texts.length !== cache.docs[i]?.rules.length) {
     throw new RuleError(`${displayPath(file)}: not from the build that wrote the rule cache beside it: run npm run build`);
   }
-  for (const rule of texts.flat()) shipText(rule);
-  return texts;
+  for (const rule of texts as RuleTexts[]) shipText(rule);
+  return texts as RuleTexts[];
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A rule's words kept out of the cache (see fromCache). */
@@ -242,13 +277,16 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
   if (problems.length > 0) throw new RuleError(`invalid rules:\n  ${problems.join('\n  ')}`);
   const ruleTexts = docs.map((d) => d.doc.rules.map((r) => Object.fromEntries(TEXT_FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])) as RuleTexts));
   const slim = docs.map((d) => ({ ...d.doc, rules: d.doc.rules.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !(TEXT_FIELDS as readonly string[]).includes(k))) as RawRule) }));
-  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: slim };
+  // ASCII, so that offsets in characters are offsets in bytes.
+  const lines = [asciiJson({ hash }), ...ruleTexts.map(asciiJson)];
+  const textsAt = lines.reduce<number[]>((at, line) => [...at, (at.at(-1) ?? 0) + line.length], []);
+  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: slim, textsAt };
   await writeFile(cacheFile, asciiJson(cache));
-  await writeFile(textsFileOf(cacheFile), asciiJson({ hash, texts: ruleTexts }));
+  await writeFile(textsFileOf(cacheFile), lines.join(''));
   return cacheFile;
 }
 
-/** JSON with every non-ASCII character escaped: read back without UTF-8 decoding into a two-byte string (several ms at every start). */
+/** JSON and a newline, every non-ASCII character escaped: read back without UTF-8 decoding into a two-byte string (several ms at every start). */
 function asciiJson(value: unknown): string {
   return `${JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }

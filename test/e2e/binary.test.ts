@@ -1,4 +1,4 @@
-// Spawns on purpose: the built binary (bin/tokensprawl.js, the bundle) once per source, end to end
+// Spawns on purpose: the built binary (bin/tokensprawl.cjs, the bundle) once per source, end to end
 // with a real process, real stdin pipe and real exit code. Every other command test runs the CLI
 // in process (test/helpers/cli.ts runCli); these few catch what only the bundle can break.
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// bin/load.js: the CLI starts from the build's code cache, and from source whenever the cache
+// bin/load.cjs: the CLI starts from the build's code cache, and from source whenever the cache
 // is missing, from another build or damaged, never running stale code and never failing for it.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ let root: string;
 beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-load-'));
   mkdirSync(path.join(root, 'bin'));
-  for (const f of ['tokensprawl.js', 'load.js']) copyFileSync(path.join(ROOT, 'bin', f), path.join(root, 'bin', f));
+  for (const f of ['tokensprawl.cjs', 'load.cjs']) copyFileSync(path.join(ROOT, 'bin', f), path.join(root, 'bin', f));
   cpSync(path.join(ROOT, 'dist/bundle'), path.join(root, 'dist/bundle'), { recursive: true });
   copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
 });
@@ -23,7 +23,7 @@ const bundleFile = () => path.join(root, 'dist/bundle/cli.cjs');
 
 /** Loads the copy's CLI in a fresh Node, runs `--version`, and reports whether the cache was used. */
 function start(): { rejected: string; version: string; stderr: string; status: number | null } {
-  const load = pathToFileURL(path.join(root, 'bin/load.js')).href;
+  const load = pathToFileURL(path.join(root, 'bin/load.cjs')).href;
   const code = `const { loadCli } = await import(${JSON.stringify(load)}); const r = loadCli(); const out = await r.cli.runCaptured(['--version'], { cwd: process.cwd() }); console.log(r.cacheRejected, out.stdout.trim());`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
   const [rejected = '', version = ''] = r.stdout.trim().split(' ');
@@ -64,7 +64,7 @@ describe('the code cache', () => {
   });
 
   it('runs through the bin, exit codes unchanged', () => {
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/tokensprawl.js'), '--format', 'nope', 'dir', '.'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/tokensprawl.cjs'), '--format', 'nope', 'dir', '.'], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/format/);
   });

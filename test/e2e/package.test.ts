@@ -75,7 +75,7 @@ afterAll(() => {
 
 describe('the packed tarball', () => {
   it('holds the built CLI and the rules, not the sources, tests or fixtures', () => {
-    for (const f of ['bin/tokensprawl.js', 'bin/load.js', 'dist/bundle/cli.cjs', 'dist/bundle/cli.cache', 'dist/bundle/worker.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'policies/default.yaml', 'dist/default-policies.json', 'package.json']) {
+    for (const f of ['bin/tokensprawl.cjs', 'bin/load.cjs', 'dist/bundle/cli.cjs', 'dist/bundle/cli.cache', 'dist/bundle/worker.js', 'dist/builtin-rules.json', 'rules/schema.json', 'rules/github.yaml', 'policies/default.yaml', 'dist/default-policies.json', 'package.json']) {
       expect(packed).toContain(f);
     }
     expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts)\//.test(f) || f === '.npmrc')).toEqual([]);
@@ -97,7 +97,7 @@ describe('the packed tarball', () => {
   });
 
   it('starts from the code cache the build wrote (V8 takes it: same Node, same build)', () => {
-    const load = pathToFileURL(path.join(prefix, 'lib/node_modules/tokensprawl/bin/load.js')).href;
+    const load = pathToFileURL(path.join(prefix, 'lib/node_modules/tokensprawl/bin/load.cjs')).href;
     const r = sh(process.execPath, ['--input-type=module', '-e', `const { loadCli } = await import(${JSON.stringify(load)}); console.log(loadCli().cacheRejected)`], elsewhere);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('false');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/tokensprawl.js');
+export const BIN = path.join(ROOT, 'bin/tokensprawl.cjs');
 
 export interface CliRun {
   status: number;
@@ -11,7 +11,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (node bin/tokensprawl.js …); colour off unless asked. */
+/** Runs the built CLI as a user would (node bin/tokensprawl.cjs …); colour off unless asked. */
 export function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,

@@ -141,6 +141,18 @@ describe('built-in rule cache', () => {
     const texts = (rules: typeof fresh) => rules.map((r) => [r.id, r.description, r.references, r.remediation ?? null, r.examples, r.negativeExamples]);
     expect(texts(await loadRules({ builtin: true, dirs: [], cacheFile }))).toEqual(texts(fresh));
 
+    // One line per rule file, read when one of its rules is asked for: a damaged line fails
+    // only its own rules.
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { textsAt: number[] };
+    const bytes = readFileSync(textsFile);
+    bytes.fill(0x20, cache.textsAt[1], (cache.textsAt[2] ?? 0) - 1);
+    writeFileSync(textsFile, bytes);
+    const partial = await loadRules({ builtin: true, dirs: [], cacheFile });
+    const firstFile = partial.filter((r) => r.file === partial[0]?.file);
+    const secondFile = partial.find((r) => r.file !== partial[0]?.file);
+    expect(firstFile.map((r) => r.description)).toEqual(fresh.slice(0, firstFile.length).map((r) => r.description));
+    expect(() => secondFile?.description).toThrow(/not from the build that wrote the rule cache beside it/);
+
     // Loading does not read the texts file: without it the rules load, and asking for a text is
     // then a clear error (exit 2), never an empty description.
     rmSync(textsFile);
