@@ -37,6 +37,8 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     allow = (raw.allow ?? []).map((a, i) => compileRegex(`allow/${i}`, a, ''));
     gate = gateOf(raw.pattern, flags);
   }
+  // One shape for every rule (absent fields undefined, no spreads): building 563 of them with
+  // optional spreads cost a start ~7 ms, and detection reads these fields on every match.
   return {
     id: raw.id,
     title: raw.title,
@@ -46,8 +48,8 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     severity: raw.severity,
     family,
     regex,
-    ...(gate ? { gate } : {}),
-    ...(linear ? { linear } : {}),
+    gate,
+    linear,
     hasSecretGroup,
     keywords: raw.keywords.map((k) => k.toLowerCase()),
     prefix: raw.prefix === undefined ? undefined : compileRegex('prefix', `^(?:${raw.prefix})`, ''),
@@ -59,10 +61,10 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     boundary: compileBoundary(raw.boundary),
     jwt: raw.jwt ?? false,
     allow,
-    ...(allowMatch && allowMatch.length > 0 ? { allowMatch } : {}),
-    ...(allowLine && allowLine.length > 0 ? { allowLine } : {}),
-    ...(raw.stopwords && raw.stopwords.length > 0 ? { stopwords: raw.stopwords.map((w) => w.toLowerCase()) } : {}),
-    ...(pathTest ? { pathTest } : {}),
+    allowMatch: allowMatch && allowMatch.length > 0 ? allowMatch : undefined,
+    allowLine: allowLine && allowLine.length > 0 ? allowLine : undefined,
+    stopwords: raw.stopwords && raw.stopwords.length > 0 ? raw.stopwords.map((w) => w.toLowerCase()) : undefined,
+    pathTest,
     paths: raw.paths,
     get references() {
       return texts().references ?? [];
@@ -70,7 +72,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     get remediation() {
       return texts().remediation;
     },
-    ...(raw.revoke ? { revoke: raw.revoke } : {}),
+    revoke: raw.revoke || undefined,
     get examples() {
       return texts().examples;
     },
@@ -116,6 +118,7 @@ function v8OrNever(source: string, flags: string): RegExp {
  * would renumber the groups after it, and `\2` or `\k<n>` could then mean other text.
  */
 export function gateOf(pattern: string, flags: string): RegExp | undefined {
+  if (!pattern.includes('(?!') && !pattern.includes('(?<!')) return undefined;
   let out = '';
   let removed = false;
   for (let i = 0; i < pattern.length; ) {
