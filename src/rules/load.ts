@@ -139,7 +139,11 @@ function v8Error(source: string, flags: string): string | undefined {
 const CACHE_FILE = fileURLToPath(new URL('../builtin-rules.json', import.meta.url));
 const SCHEMA_FILE = path.join(BUILTIN_RULES_DIR, 'schema.json');
 
+/** Written into the cache: a cache in another format (from an older build) is not used. */
+const CACHE_FORMAT = 'ascii-texts-apart';
+
 interface RuleCache {
+  format?: string;
   hash: string;
   /** the rule files' names, in the cache's order */
   files?: string[];
@@ -160,13 +164,15 @@ async function builtinDocs(problems: string[], cacheFile: string): Promise<RuleD
   let cache: RuleCache | undefined;
   try {
     const files = (await ruleFiles(BUILTIN_RULES_DIR)).filter((f) => !isToml(f));
-    cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as RuleCache;
-    if (cache.docs.length === files.length && unchangedSince(cache, files, statSync(cacheFile).mtimeMs)) return fromCache(files, cache, cacheFile);
+    // Written as ASCII (asciiJson): read one byte per character, faster than UTF-8 decoding.
+    cache = JSON.parse(readFileSync(cacheFile, 'latin1')) as RuleCache;
+    if (cache.format !== CACHE_FORMAT) cache = undefined;
+    else if (cache.docs.length === files.length && unchangedSince(cache, files, statSync(cacheFile).mtimeMs)) return fromCache(files, cache, cacheFile);
   } catch {
     // no cache (running from source) or an unreadable one: compare contents, or validate now
   }
   const { files, texts, hash } = await readBuiltin();
-  if (cache && cache.hash === hash && cache.docs.length === files.length) return fromCache(files, cache, cacheFile);
+  if (cache?.hash === hash && cache.docs.length === files.length) return fromCache(files, cache, cacheFile);
   const docs = await validateFiles(files, texts, problems);
   for (const d of docs) for (const rule of d.doc.rules) shipText(rule);
   return docs;
@@ -280,7 +286,7 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
   // ASCII, so that offsets in characters are offsets in bytes.
   const lines = [asciiJson({ hash }), ...ruleTexts.map(asciiJson)];
   const textsAt = lines.reduce<number[]>((at, line) => [...at, (at.at(-1) ?? 0) + line.length], []);
-  const cache: RuleCache = { hash, files: files.map((f) => path.basename(f)), docs: slim, textsAt };
+  const cache: RuleCache = { format: CACHE_FORMAT, hash, files: files.map((f) => path.basename(f)), docs: slim, textsAt };
   await writeFile(cacheFile, asciiJson(cache));
   await writeFile(textsFileOf(cacheFile), lines.join(''));
   return cacheFile;
@@ -326,7 +332,8 @@ async function ruleFiles(dirOrFile: string): Promise<string[]> {
   }
   return entries
     .filter((e) => e.isFile() && /\.(ya?ml|toml)$/i.test(e.name))
-    .map((e) => path.join(dirOrFile, e.name))
+    // (path.join normalises each of 300+ names: ~2 ms of a start for the built-in folder)
+    .map((e) => (dirOrFile.endsWith(path.sep) ? dirOrFile + e.name : path.join(dirOrFile, e.name)))
     .sort();
 }
 

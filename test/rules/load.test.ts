@@ -123,6 +123,9 @@ describe('built-in rule cache', () => {
     expect(await title()).toBe(fresh[0]?.title);
     write({ ...cache, hash: 'stale', files: [] }, 'newer');
     expect(await title()).toBe(fresh[0]?.title);
+    // A cache from an older build (another format: not ASCII-only, texts inline) is not used.
+    write({ ...cache, format: undefined }, 'newer');
+    expect(await title()).toBe(fresh[0]?.title);
     writeFileSync(cacheFile, '{ not json');
     expect(await loadRules({ builtin: true, dirs: [], cacheFile })).toHaveLength(fresh.length);
   });
