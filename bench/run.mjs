@@ -343,7 +343,9 @@ async function main() {
   }
 
   // -- start-up and pre-commit latency
-  if (want('startup')) await interleave([task({ group: 'startup', name: 'tokensprawl --version (median of 10)', cmd: process.execPath, args: [BIN, '--version'], opts: { cwd: ROOT }, ours: true })], 10);
+  // `node -e 0` beside them: Node's own start-up on this machine, which both rows include.
+  const floor = task({ group: 'node', name: 'node -e 0 (Node alone, for scale; median of 10)', cmd: process.execPath, args: ['-e', '0'], opts: { cwd: ROOT } });
+  if (want('startup')) await interleave([task({ group: 'startup', name: 'tokensprawl --version (median of 10)', cmd: process.execPath, args: [BIN, '--version'], opts: { cwd: ROOT }, ours: true, ref: ['node'] }), floor], 10);
   if (want('staged')) await stagedRow(repo);
   loads.push(os.loadavg()[0]);
 
@@ -394,7 +396,7 @@ async function stagedRow(repo) {
   const line = readFileSync(abs, 'latin1').split('\n').length - 1;
   try {
     const manifest = { tokens: [{ path: file, line, sha256: sha256(p.token) }] };
-    await interleave([ours('staged', 'tokensprawl git --staged (one-file change, median of 5)', ['git', '--staged', '.'], { cwd: repo, manifest, place: byFileLine })], 5);
+    await interleave([ours('staged', 'tokensprawl git --staged (one-file change, median of 5)', ['git', '--staged', '.'], { cwd: repo, manifest, place: byFileLine, ref: ['node'] })], 5);
   } finally {
     git('reset', '-q', '--hard', 'HEAD');
   }
@@ -429,6 +431,8 @@ function printAndWrite(m) {
     const ratios = (r.ref ?? []).map((g) => {
       const o = get(g);
       if (!o) return null;
+      // rows without an input size (start-up) compare times: how much longer than the reference
+      if (!r.bytes) return `${(r.wallMs - o.wallMs).toFixed(0)} ms over ${g} (wall ${(r.wallMs / o.wallMs).toFixed(2)}x)`;
       return `${(mbps(r) / mbps(o)).toFixed(2)}x ${g} speed (wall ${(r.wallMs / o.wallMs).toFixed(2)}x, CPU ${(r.cpuMs / o.cpuMs).toFixed(2)}x)`;
     }).filter(Boolean);
     const rec = r.recall ? `${r.recall.found}/${r.recall.total}` : '';
