@@ -63,6 +63,18 @@ describe('the code cache', () => {
     expect(start()).toEqual({ rejected: 'true', version, stderr: '', status: 0 });
   });
 
+  it('a missing or damaged bundle is one line on stderr and exit 2', () => {
+    const run = () => spawnSync(process.execPath, [path.join(root, 'bin/tokensprawl.cjs'), '--version'], { cwd: root, encoding: 'utf8' });
+    writeFileSync(bundleFile(), '// tokensprawl build 0123456789abcdef0123456789abcdef\nthis is not JavaScript(');
+    let r = run();
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^tokensprawl: cannot load the CLI: .+\n$/);
+    rmSync(bundleFile());
+    r = run();
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`tokensprawl: cannot load the CLI: ${bundleFile()} is missing: run npm run build\n`);
+  });
+
   it('runs through the bin, exit codes unchanged', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin/tokensprawl.cjs'), '--format', 'nope', 'dir', '.'], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(2);
