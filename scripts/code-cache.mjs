@@ -11,8 +11,9 @@ import path from 'node:path';
 import { loadCli } from '../bin/load.cjs';
 
 const { cli, saveCache } = loadCli({ useCache: false });
-const dir = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-code-cache-'));
+let dir;
 try {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-code-cache-'));
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'code-cache-warm-up', iat: 1700000000, exp: 1700003600 })}.${'Zm9vYmFy'.repeat(5)}abc`;
   mkdirSync(path.join(dir, 'tree'));
@@ -25,7 +26,10 @@ try {
   if (git('init', '-q').status === 0 && git('add', 'client.env').status === 0) {
     await cli.runCaptured(['git', '--staged', '--no-progress', '.'], { ...io, cwd: path.join(dir, 'tree') });
   }
-  saveCache();
+} catch (err) {
+  // A warm-up that cannot run (no writable temporary folder) makes a smaller cache, not a failed build.
+  console.warn(`code cache: warm-up cut short (${err instanceof Error ? err.message : String(err)})`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
+saveCache();
