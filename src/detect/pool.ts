@@ -12,7 +12,7 @@ export interface DetectPool {
 }
 
 export async function createDetectPool(rules: readonly Rule[], size: number): Promise<DetectPool> {
-  const init: WorkerInit = { rules: rules.map((r) => ({ raw: r.raw, family: r.family, file: r.file })) };
+  const init: WorkerInit = { rules: rules.map((r) => ({ raw: r.raw, family: r.family, file: r.file, gate: r.gate !== undefined })) };
   const workers: Array<{ worker: Worker; load: number }> = [];
   const waiting = new Map<number, { resolve: (m: LocatedMatch[][]) => void; reject: (e: unknown) => void; slot: number; size: number }>();
   let nextId = 0;

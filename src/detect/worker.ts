@@ -7,7 +7,8 @@ import { createDetector } from './detect.js';
 import { detectLocated } from './locate.js';
 
 export interface WorkerInit {
-  rules: Array<{ raw: RawRule; family: string; file: string }>;
+  /** `gate`: whether the rule has one in the main thread (compile.ts gateOf) */
+  rules: Array<{ raw: RawRule; family: string; file: string; gate: boolean }>;
 }
 export interface WorkerRequest {
   id: number;
@@ -25,7 +26,7 @@ if (parentPort) {
   const init = workerData as WorkerInit;
   // User and imported rules run on the linear-time engine: loaded only when there are some.
   const re2 = init.rules.some((r) => r.raw.engine === 're2') ? await import('re2js') : undefined;
-  const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file, re2)));
+  const detector = createDetector(init.rules.map((r) => compileRule(r.raw, r.family, r.file, re2, { gate: r.gate })));
   port.on('message', (req: WorkerRequest) => {
     try {
       const reply: WorkerReply = { id: req.id, matches: req.fragments.map((f) => detectLocated(f, detector)) };

@@ -7,8 +7,11 @@ import type { RawRule, Rule, RuleTexts } from './types.js';
  * needs the re2js module (`re2`): its patterns are compiled for the linear-time engine.
  * `texts`: where its description, references, remediation and examples are, when not in `raw`
  * (a built-in rule from the cache reads them from a file of their own, when first asked for).
+ * `gate`: give the rule a gate (see gateOf). Only for the built-in rules: a user's pattern was
+ * shown free of catastrophic backtracking as written, and without its lookarounds it might not be.
  */
-export function compileRule(raw: RawRule, family: string, file: string, re2?: Re2, texts: () => RuleTexts = () => raw): Rule {
+export function compileRule(raw: RawRule, family: string, file: string, re2?: Re2, opts: { texts?: () => RuleTexts; gate?: boolean } = {}): Rule {
+  const texts = opts.texts ?? (() => raw);
   const flags = raw.flags ?? '';
   let regex: RegExp;
   let linear: LinearRegex | undefined;
@@ -35,7 +38,7 @@ export function compileRule(raw: RawRule, family: string, file: string, re2?: Re
     regex = compileRegex('pattern', raw.pattern, 'gd' + flags);
     hasSecretGroup = /\(\?<secret>/.test(raw.pattern);
     allow = (raw.allow ?? []).map((a, i) => compileRegex(`allow/${i}`, a, ''));
-    gate = gateOf(raw.pattern, flags);
+    if (opts.gate) gate = gateOf(raw.pattern, flags);
   }
   // One shape for every rule (absent fields undefined, no spreads): building 563 of them with
   // optional spreads cost a start ~7 ms, and detection reads these fields on every match.

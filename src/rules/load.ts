@@ -51,13 +51,13 @@ export async function loadRules(opts: LoadRulesOptions): Promise<Rule[]> {
   const re2 = userRules ? await import('re2js') : undefined;
   const rejected = re2 ? await chooseEngines(docs, re2, problems) : new Set<RawRule>();
   const byId = new Map<string, Rule>();
-  for (const { file, doc, texts } of docs) {
+  for (const { file, doc, texts, user } of docs) {
     const family = doc.family ?? path.basename(file).replace(/\.(ya?ml|toml)$/i, '');
     doc.rules.forEach((r, i) => {
       if (rejected.has(r)) return;
       let rule: Rule;
       try {
-        rule = compileRule(r, family, file, re2, texts ? () => texts(i) : undefined);
+        rule = compileRule(r, family, file, re2, { ...(texts ? { texts: () => texts(i) } : {}), gate: !user });
       } catch (err) {
         problems.push(`${displayPath(file)}: /rules/${i}${r.id ? ` (${r.id})` : ''}: ${err instanceof Error ? err.message : String(err)}`);
         return;

@@ -38,7 +38,7 @@ describe('detection through a gate', () => {
 
   it('finds the same matches as the pattern alone, on random text', () => {
     const pattern = '(?<!(?:REFRESH|ID)_?)(?:API_?KEY|TOKEN)(?!_ID)=(?<secret>[a-z0-9]{4,8})(?![a-z])';
-    const gated = compileRule(raw(pattern), 'f', 'f.yaml');
+    const gated = compileRule(raw(pattern), 'f', 'f.yaml', undefined, { gate: true });
     expect(gated.gate).toBeDefined();
     const plain = { ...gated, gate: undefined };
     const alphabet = ['REFRESH', 'ID', '_', 'API', 'KEY', 'TOKEN', '=', 'abc1', 'z', ' ', '9x'];
@@ -49,6 +49,19 @@ describe('detection through a gate', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('is never given to a user rule: its pattern was checked for backtracking as written', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokensprawl-gate-'));
+    // A lookahead RE2 cannot take: the rule stays on V8 after the backtracking check.
+    writeFileSync(path.join(dir, 'mine.yaml'), `rules:\n  - id: mine\n    title: T\n    description: d\n    severity: low\n    pattern: 'tok_(?!test)(?<secret>[a-z0-9]{8})'\n    keywords: [tok_]\n    examples: ['tok_abcd1234', 'x tok_abcd1234']\n    negativeExamples: ['tok_testabcd']\n`);
+    const [mine] = await loadRules({ builtin: false, dirs: [dir] });
+    expect(mine?.linear).toBeUndefined();
+    expect(mine?.gate).toBeUndefined();
+    expect(compileRule(mine!.raw, 'f', 'f.yaml').gate).toBeUndefined(); // no gate unless asked
   });
 
   it('changes no finding of a built-in gated rule on its own examples', async () => {
