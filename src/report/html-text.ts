@@ -2,6 +2,7 @@
 // visible (escapeControl), cut to a length that cannot break the layout, then entity-escaped for
 // text or a double-quoted attribute. Data for the page's script goes through scriptJson().
 import { escapeControl } from '../core/redact.js';
+import { unicodeEscape } from '../core/unicode-escape.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -35,5 +36,5 @@ export function text(s: string, max = MAX_SHOWN): string {
  * to JSON.parse, but kept out of anything a reader might paste into older JavaScript).
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return unicodeEscape(JSON.stringify(value), /[<>&\u2028\u2029]/g);
 }

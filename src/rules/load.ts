@@ -7,6 +7,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeError, RuleError } from '../core/errors.js';
 import { describeSchemaError, describeYamlError } from '../core/schema-errors.js';
 import { isObject } from '../core/guards.js';
+import { unicodeEscape } from '../core/unicode-escape.js';
 import { compileLinear, type Re2 } from '../detect/linear.js';
 import { compileRule } from './compile.js';
 import { parseGitleaksToml } from './gitleaks.js';
@@ -294,7 +295,7 @@ export async function writeBuiltinRuleCache(cacheFile: string = CACHE_FILE): Pro
 
 /** JSON and a newline, every non-ASCII character escaped: read back without UTF-8 decoding into a two-byte string (several ms at every start). */
 function asciiJson(value: unknown): string {
-  return `${JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${unicodeEscape(JSON.stringify(value), /[^\x00-\x7f]/g)}\n`;
 }
 
 async function validateFiles(files: string[], texts: string[], problems: string[], user = false): Promise<RuleDoc[]> {
