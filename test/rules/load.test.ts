@@ -1,6 +1,7 @@
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuleError } from '../../src/core/errors.js';
-import { loadRules } from '../../src/rules/load.js';
+import { loadRules, writeBuiltinRuleCache } from '../../src/rules/load.js';
 import { tmpTree, tmpTrees } from '../helpers/tmp.js';
 
 const good = `family: acme
@@ -94,12 +95,16 @@ describe('loadRules', () => {
 });
 
 describe('built-in rule cache', () => {
-  it('is used when no rule file changed after it, else only when it matches the rule files byte for byte', async () => {
-    const { readFileSync, utimesSync, writeFileSync } = await import('node:fs');
-    const { writeBuiltinRuleCache } = await import('../../src/rules/load.js');
+  /** A rule cache the build would write, in a folder of its own. */
+  const writtenCache = async (): Promise<{ dir: string; cacheFile: string }> => {
     const dir = dirWith({});
     const cacheFile = `${dir}/builtin-rules.json`;
     await writeBuiltinRuleCache(cacheFile);
+    return { dir, cacheFile };
+  };
+
+  it('is used when no rule file changed after it, else only when it matches the rule files byte for byte', async () => {
+    const { cacheFile } = await writtenCache();
     const fresh = await loadRules({ builtin: true, dirs: [] });
     const cached = await loadRules({ builtin: true, dirs: [], cacheFile });
     expect(cached.map((r) => [r.id, r.title, r.regex.source])).toEqual(fresh.map((r) => [r.id, r.title, r.regex.source]));
@@ -131,11 +136,7 @@ describe('built-in rule cache', () => {
   });
 
   it('keeps the rules\' texts in a file of its own, read only when a text is asked for', async () => {
-    const { readFileSync, rmSync, writeFileSync } = await import('node:fs');
-    const { writeBuiltinRuleCache } = await import('../../src/rules/load.js');
-    const dir = dirWith({});
-    const cacheFile = `${dir}/builtin-rules.json`;
-    await writeBuiltinRuleCache(cacheFile);
+    const { dir, cacheFile } = await writtenCache();
     const textsFile = `${dir}/builtin-rules-texts.json`;
     // Both files are ASCII (read without UTF-8 decoding); the cache holds no description.
     for (const f of [cacheFile, textsFile]) expect([...readFileSync(f)].every((b) => b < 0x80)).toBe(true);
